@@ -1,0 +1,30 @@
+"""What the bot itself says."""
+
+WELCOME = (
+    "Hi {name}! I'm Pipegram, an AI assistant running on my owner's own machines.\n\n"
+    "Just write to me and I'll answer. Send /help to see everything I can do."
+)
+
+HELP = (
+    "Here is what I can do:\n\n"
+    "💬 Chat — write anything, e.g. \"Give me three names for a grey cat\". "
+    "I remember the last few messages of this chat.\n"
+    "/reset — forget our conversation and start fresh\n"
+    "/help — this message\n\n"
+    "Every message gets exactly one answer; while I work you'll see \"typing…\"."
+)
+
+RESET_DONE = "🧹 Done: I've forgotten our conversation. What shall we talk about?"
+
+NOT_ALLOWED = (
+    "Sorry, this is a private Pipegram bot and your account is not on its list of users. "
+    "Ask its owner to add your Telegram id ({user_id}) to ALLOWED_USERS."
+)
+
+BUSY = "⚠️ I couldn't queue that right now (the job queue is unreachable). Please try again in a minute."
+
+COMMANDS = [
+    ("help", "What I can do, with examples"),
+    ("reset", "Forget our conversation"),
+    ("start", "Say hello"),
+]

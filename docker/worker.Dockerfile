@@ -1,0 +1,16 @@
+# The worker image: torch with CUDA, transformers and the skills. One container per GPU.
+FROM python:3.11-slim
+ARG TORCH="torch==2.13.0"
+ENV TOKENIZERS_PARALLELISM=false HF_HOME=/models/hf PIPEGRAM_CACHE_DIR=/models/pipegram
+WORKDIR /app
+RUN pip install --no-cache-dir "$TORCH"
+COPY pyproject.toml README.md ./
+COPY bot bot
+COPY shared shared
+COPY emulator emulator
+COPY pipegram pipegram
+COPY workers workers
+RUN pip install --no-cache-dir ".[workers]" && useradd --create-home pipegram \
+    && mkdir -p /models && chown pipegram /models
+USER pipegram
+CMD ["pipegram", "worker"]

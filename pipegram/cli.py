@@ -1,0 +1,88 @@
+"""`pipegram` subcommands; each imports only what it runs, so the bot never loads torch."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+
+from pipegram import EMULATOR_PORT, LOCAL_TOKEN
+from shared.skills import QUEUES
+
+
+def cmd_bot(args: argparse.Namespace) -> None:
+    from bot.app import main
+
+    main()
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from workers.tasks import app
+
+    name = args.name or f"worker-{os.getpid()}@{socket.gethostname()}"
+    app.worker_main([
+        "worker", "--pool=prefork", "--concurrency=1", f"--queues={args.queues}", f"--hostname={name}",
+        f"--loglevel={args.loglevel}", "--without-gossip", "--without-mingle",
+    ])
+
+
+def cmd_emulator(args: argparse.Namespace) -> None:
+    from emulator.server import run_emulator
+
+    run_emulator(host=args.host, port=args.port, token=args.token)
+
+
+def cmd_up(args: argparse.Namespace) -> None:
+    from pipegram.up import run_all
+
+    sys.exit(run_all(emulator_port=args.emulator_port))
+
+
+def cmd_chat(args: argparse.Namespace) -> None:
+    from pipegram.chat import chat_in_terminal
+
+    chat_in_terminal(args.api, args.token, args.user_id)
+
+
+def cmd_models_pull(args: argparse.Namespace) -> None:
+    from pipegram.models import pull
+
+    pull()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pipegram", description="A self-hosted AI assistant for Telegram.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("up", help="run everything locally: Redis if needed, emulator if no token, a worker, the bot") \
+        .add_argument("--emulator-port", type=int, default=EMULATOR_PORT)
+    sub.add_parser("bot", help="run the Telegram bot (polling, or webhook when WEBHOOK_URL is set)")
+    worker = sub.add_parser("worker", help="run a Celery worker that keeps its skills' models warm")
+    worker.add_argument("--queues", default=",".join(QUEUES), help="comma-separated: " + ",".join(QUEUES))
+    worker.add_argument("--name", help="Celery node name (default worker-<pid>@<host>)")
+    worker.add_argument("--loglevel", default="INFO")
+    emulator = sub.add_parser("emulator", help="run the Telegram Bot API emulator")
+    emulator.add_argument("--host", default="127.0.0.1")
+    emulator.add_argument("--port", type=int, default=EMULATOR_PORT)
+    emulator.add_argument("--token", help="accept only this token (default: any well-formed token)")
+    chat = sub.add_parser("chat", help="chat with the bot in this terminal, through the emulator")
+    chat.add_argument("--api", default=f"http://127.0.0.1:{EMULATOR_PORT}")
+    chat.add_argument("--token", default=os.environ.get("TELEGRAM_BOT_TOKEN", LOCAL_TOKEN))
+    chat.add_argument("--user-id", type=int, default=1001)
+    models = sub.add_parser("models", help="manage models").add_subparsers(dest="action", required=True)
+    models.add_parser("pull", help="download (or, for tiny, build) every configured model ahead of time")
+    return parser
+
+
+COMMANDS = {"up": cmd_up, "bot": cmd_bot, "worker": cmd_worker, "emulator": cmd_emulator, "chat": cmd_chat,
+            "models": cmd_models_pull}
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    COMMANDS[args.command](args)
+
+
+if __name__ == "__main__":
+    main()

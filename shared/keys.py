@@ -1,0 +1,13 @@
+"""Redis key names, in one place so the bot and the workers agree on them."""
+
+PREFIX = "pipegram"
+
+
+def history_key(chat_id: int) -> str:
+    """The chat skill's recent turns for one chat."""
+    return f"{PREFIX}:history:{chat_id}"
+
+
+def reply_claim_key(reply_key: str) -> str:
+    """Claimed before a worker sends a job's reply, so a redelivered job never answers twice."""
+    return f"{PREFIX}:reply:{reply_key}"

@@ -1,0 +1,61 @@
+"""Settings for every Pipegram process, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_API_URL = "https://api.telegram.org"
+
+
+class Settings(BaseSettings):
+    """One place for configuration; environment names are the field names in upper case."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = TELEGRAM_API_URL
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    pipegram_models: str = "default"
+    allowed_users: Annotated[frozenset[int], NoDecode] = frozenset()
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: SecretStr | None = None
+    pipegram_cache_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "pipegram")
+    pipegram_history_turns: int = 8
+    pipegram_history_ttl: int = 7 * 24 * 3600
+    log_level: str = "INFO"
+
+    @field_validator("allowed_users", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def token(self) -> str:
+        """The bot token; raises a clear error when it is missing."""
+        if self.telegram_bot_token is None:
+            raise RuntimeError("TELEGRAM_BOT_TOKEN is not set (or run `pipegram up`, which starts the emulator)")
+        return self.telegram_bot_token.get_secret_value()
+
+    def user_allowed(self, user_id: int | None) -> bool:
+        """Whether ALLOWED_USERS lets this user in (empty means everyone)."""
+        return not self.allowed_users or user_id in self.allowed_users
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

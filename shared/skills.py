@@ -1,0 +1,15 @@
+"""The skills both sides know: each skill's name and the queue family that serves it.
+
+A skill is implemented by `workers/skills/<name>.py`; adding one is that file plus one line here.
+"""
+
+QUEUES = ("text", "speech", "vision", "embed")
+
+SKILL_QUEUES: dict[str, str] = {
+    "chat": "text",
+}
+
+
+def task_name(skill: str) -> str:
+    """The Celery task name the bot sends a skill's jobs to."""
+    return f"pipegram.{skill}"

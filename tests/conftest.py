@@ -1,0 +1,37 @@
+"""Session-wide real processes: one private Redis and one emulator for the whole run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from emulator.client import EmulatorClient
+from tests.processes import PIPEGRAM, free_port, start, start_redis
+
+
+@pytest.fixture(scope="session")
+def log_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every process log of the session, kept together so tests can read them."""
+    return tmp_path_factory.mktemp("logs")
+
+@pytest.fixture(scope="session")
+def redis_url(log_dir: Path) -> Iterator[str]:
+    proc, url = start_redis(log_dir)
+    yield url
+    proc.stop()
+
+@pytest.fixture(scope="session")
+def emulator_url(log_dir: Path) -> Iterator[str]:
+    port = free_port()
+    proc = start("emulator", [*PIPEGRAM, "emulator", "--port", str(port)], log_dir)
+    url = f"http://127.0.0.1:{port}"
+    EmulatorClient(url, "1:probe").wait_until_up(30)
+    yield url
+    proc.stop()
+
+@pytest.fixture(scope="session")
+def models_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where tiny models are built once for the whole session."""
+    return tmp_path_factory.mktemp("pipegram-cache")

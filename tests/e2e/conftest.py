@@ -1,0 +1,49 @@
+"""A whole Pipegram (real bot, real Celery worker, real Redis, emulator over HTTP), shared by e2e tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from emulator.client import EmulatorClient
+from tests.processes import PIPEGRAM, Process, start, wait_until
+
+
+@dataclass
+class Stack:
+    """One bot and one worker, talking to one emulator bot token and one Redis database."""
+
+    client: EmulatorClient
+    redis_url: str
+    worker: Process
+    bot: Process
+
+    def stop(self) -> None:
+        self.bot.stop()
+        self.worker.stop()
+        self.client.close()
+
+
+def start_stack(name: str, token: str, emulator_url: str, redis_url: str, log_dir: Path,
+                models: str = "tiny", cache: Path | None = None) -> Stack:
+    """Start a worker and a bot, and wait until the model is warm and the bot is polling."""
+    env = {"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": emulator_url, "REDIS_URL": redis_url,
+           "PIPEGRAM_MODELS": models, "PIPEGRAM_CACHE_DIR": str(cache or log_dir / "cache")}
+    client = EmulatorClient(emulator_url, token)
+    client.reset()
+    worker = start(f"{name}-worker", [*PIPEGRAM, "worker", "--name", f"{name}@test"], log_dir, env)
+    bot = start(f"{name}-bot", [*PIPEGRAM, "bot"], log_dir, env)
+    wait_until(lambda: "warm in" in worker.log(), "the worker's models warm", 120, worker)
+    wait_until(lambda: client.calls("getUpdates"), "the bot polling", 60, bot)
+    return Stack(client, redis_url, worker, bot)
+
+
+@pytest.fixture(scope="session")
+def stack(emulator_url: str, redis_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
+    """The shared stack most end-to-end tests talk to."""
+    stack = start_stack("main", "111111:main-test-token", emulator_url, redis_url, log_dir, cache=models_cache)
+    yield stack
+    stack.stop()

@@ -1,0 +1,87 @@
+"""Starting and stopping the real processes tests run against: Redis, emulator, workers, bot."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+
+ROOT = Path(__file__).resolve().parents[1]
+PIPEGRAM = [sys.executable, "-m", "pipegram.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(check: Callable[[], object], what: str, timeout: float = 60, proc: Process | None = None) -> None:
+    """Wait for a condition, failing early with the process log if the process died."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if proc is not None and proc.popen.poll() is not None:
+            raise RuntimeError(f"{proc.name} exited ({proc.popen.returncode}) before {what}:\n{proc.tail()}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not happen within {timeout} s" + (f":\n{proc.tail()}" if proc else ""))
+        time.sleep(0.05)
+
+
+@dataclass
+class Process:
+    """A child process whose output goes to a log file the tests can read."""
+
+    name: str
+    popen: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log().splitlines()[-lines:])
+
+    def stop(self, timeout: float = 20) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+
+
+def start(name: str, argv: list[str], log_dir: Path, env: dict[str, str] | None = None) -> Process:
+    """Start a process with its stdout and stderr in log_dir/name.log."""
+    log_path = log_dir / f"{name}.log"
+    with log_path.open("ab") as log:
+        popen = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+                                 env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
+    return Process(name, popen, log_path)
+
+
+def start_redis(log_dir: Path, *extra: str) -> tuple[Process, str]:
+    """A private redis-server on a free port; returns it and its URL."""
+    port = free_port()
+    data = log_dir / f"redis-{port}"
+    data.mkdir(parents=True, exist_ok=True)
+    proc = start(f"redis-{port}", ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                   "--dir", str(data), *extra], log_dir)
+    url = f"redis://127.0.0.1:{port}/0"
+
+    def ping() -> bool:
+        try:
+            return bool(redis.Redis.from_url(url, socket_connect_timeout=0.2).ping())
+        except redis.RedisError:
+            return False
+
+    wait_until(ping, "redis-server answering PING", 20, proc)
+    return proc, url

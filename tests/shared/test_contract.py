@@ -1,0 +1,49 @@
+"""The job schema and settings: the contract between bot and workers."""
+
+import pytest
+
+from shared.celery_app import make_celery
+from shared.jobs import BadJob, Job
+from shared.settings import Settings
+from shared.skills import QUEUES, SKILL_QUEUES
+
+
+def test_job_round_trips_through_json_types() -> None:
+    job = Job(skill="chat", chat_id=-100123, user_id=7, message_id=42, text="héllo 😀", options={"n": 1})
+    assert Job.decode(job.encode()) == job
+
+
+@pytest.mark.parametrize("payload", [None, "text", [], {"skill": "chat"}, {"skill": "chat", "chat_id": "x",
+                                                                          "user_id": 1, "message_id": 1}])
+def test_bad_payloads_raise_one_named_error(payload: object) -> None:
+    with pytest.raises(BadJob):
+        Job.decode(payload)
+
+
+def test_settings_read_the_documented_environment_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:abc")
+    monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:8081/")
+    monkeypatch.setenv("REDIS_URL", "rediss://:pw@example:6380/2")
+    monkeypatch.setenv("PIPEGRAM_MODELS", "tiny")
+    monkeypatch.setenv("ALLOWED_USERS", "12, 34,")
+    settings = Settings(_env_file=None)
+    assert settings.token == "1:abc"
+    assert "1:abc" not in repr(settings)
+    assert settings.telegram_api_url == "http://127.0.0.1:8081"
+    assert settings.redis_url == "rediss://:pw@example:6380/2"
+    assert settings.pipegram_models == "tiny"
+    assert settings.allowed_users == {12, 34}
+    assert settings.user_allowed(12) and not settings.user_allowed(99)
+
+
+def test_empty_allowed_users_lets_everyone_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ALLOWED_USERS", raising=False)
+    assert Settings(_env_file=None).user_allowed(99)
+
+
+def test_celery_accepts_json_only_and_acks_late() -> None:
+    conf = make_celery("redis://127.0.0.1:1/0").conf
+    assert conf.accept_content == ["json"] and conf.task_serializer == "json"
+    assert conf.task_acks_late and conf.worker_prefetch_multiplier == 1 and conf.task_ignore_result
+    assert {q.name for q in conf.task_queues} == set(QUEUES) == {"text", "speech", "vision", "embed"}
+    assert set(SKILL_QUEUES.values()) <= set(QUEUES)

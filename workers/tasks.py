@@ -1,0 +1,62 @@
+"""Celery entry point: one task per skill, and models loaded in each pool child before it takes jobs.
+
+Run with `pipegram worker` (or `celery -A workers.tasks worker -P prefork -c 1 -Q text`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery.signals import celeryd_init, worker_process_init, worker_process_shutdown
+
+from shared.celery_app import app
+from shared.settings import get_settings
+from shared.skills import SKILL_QUEUES, task_name
+from shared.telegram import configure_logging
+from workers import runner
+
+log = logging.getLogger(__name__)
+
+SOFT_TIME_LIMIT_S = 120
+HARD_TIME_LIMIT_S = 150
+
+_queues: list[str] = []
+_state: runner.WorkerState | None = None
+
+
+def _register(skill: str) -> None:
+    @app.task(name=task_name(skill), soft_time_limit=SOFT_TIME_LIMIT_S, time_limit=HARD_TIME_LIMIT_S)
+    def serve(payload: Any) -> None:
+        if _state is None:
+            raise RuntimeError("worker child started without its models")
+        runner.run_job(_state, payload)
+
+
+for _skill in SKILL_QUEUES:
+    _register(_skill)
+
+
+@celeryd_init.connect
+def _remember_queues(options: dict[str, Any] | None = None, **_: Any) -> None:
+    """Runs in the parent: note which queues this worker serves, so children load only those skills."""
+    configure_logging(get_settings())
+    queues = (options or {}).get("queues") or []
+    _queues[:] = queues.split(",") if isinstance(queues, str) else list(queues)
+
+
+@worker_process_init.connect
+def _warm_up(**_: Any) -> None:
+    """Runs in each pool child, never the parent: CUDA and big models do not survive a fork.
+
+    Logging is inherited from the parent: a new handler here would write into Celery's stderr proxy.
+    """
+    global _state
+    skills = [name for name, queue in SKILL_QUEUES.items() if not _queues or queue in _queues]
+    _state = runner.start(get_settings(), skills)
+
+
+@worker_process_shutdown.connect
+def _close(**_: Any) -> None:
+    if _state is not None:
+        _state.sender.close()
