@@ -1,0 +1,1 @@
+"""Bot-API-compatible Telegram emulator used by tests and token-less local runs."""
