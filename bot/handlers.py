@@ -53,7 +53,7 @@ async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Queue a text message for the chat skill."""
-    await submit(update, context, "chat", update.effective_message.text)
+    await submit(update, context, "chat", update.effective_message.text or "")
 
 
 async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str, text: str = "") -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,14 +13,10 @@ from pathlib import Path
 
 import redis
 
+from pipegram.up import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 PIPEGRAM = [sys.executable, "-m", "pipegram.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(check: Callable[[], object], what: str, timeout: float = 60, proc: Process | None = None) -> None:

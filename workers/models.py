@@ -72,5 +72,6 @@ def load_pipeline(task: str, tiny_kind: str, spec: ModelSpec, cache_dir: Path) -
     source = str(ensure_tiny(tiny_kind, cache_dir)) if spec.model == TINY else spec.model
     device, dtype = pick_device(spec)
     log.info("loading %s model %s on %s (%s)", task, source, device, dtype)
-    return pipeline(task, model=source, device=device, dtype=dtype, trust_remote_code=spec.trust_remote_code)
+    return pipeline(task, model=source, device=device, dtype=dtype,  # type: ignore[call-overload]
+                    trust_remote_code=spec.trust_remote_code)
 

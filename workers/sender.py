@@ -6,6 +6,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Coroutine
+from concurrent.futures import Future
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -84,7 +85,7 @@ class TelegramSender:
         """Show typing/uploading in the chat; failures here never fail a job."""
         coro = self._initialized_first(self.bot.send_chat_action(chat_id, action))
         future = asyncio.run_coroutine_threadsafe(coro, self.loop)
-        future.add_done_callback(lambda f: f.exception() and log.debug("chat action failed: %s", f.exception()))
+        future.add_done_callback(_log_failure)
 
     def close(self) -> None:
         """Shut the Bot's connections and stop the loop."""
@@ -93,3 +94,8 @@ class TelegramSender:
                 self.call(self.bot.shutdown(), timeout=10)
         finally:
             self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+def _log_failure(future: Future[Any]) -> None:
+    if future.exception() is not None:
+        log.debug("chat action failed: %s", future.exception())
