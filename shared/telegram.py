@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 
 from telegram import Bot
@@ -11,6 +12,9 @@ from shared.settings import Settings
 
 MAX_MESSAGE_UTF16 = 4096
 MAX_CAPTION_UTF16 = 1024
+# Opt in to PTB's coming behaviour (retry_after as a timedelta) instead of a deprecation warning per 429.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(processName)s: %(message)s"
 
 

@@ -108,7 +108,7 @@ def deliver(state: WorkerState, job: Job, reply: Reply, claim: str) -> None:
         log.info("job %s: another delivery is already answering; skipping", job.job_id)
         return
     try:
-        state.sender.send_text(job.chat_id, reply.text, reply_to=job.message_id, parse_mode=reply.parse_mode)
+        state.sender.send_reply(job.chat_id, reply, reply_to=job.message_id)
     except BaseException:
         state.redis.delete(claim)
         raise

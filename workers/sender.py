@@ -10,12 +10,13 @@ from concurrent.futures import Future
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from telegram import Message, ReplyParameters
+from telegram import InputFile, Message, ReplyParameters
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, RetryAfter
 
 from shared.settings import Settings
-from shared.telegram import make_bot, split_message
+from shared.telegram import MAX_CAPTION_UTF16, make_bot, split_message, utf16_len
+from workers.skill import Attachment, Reply
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,14 +48,23 @@ class TelegramSender:
             self._initialized = True
         return await coro
 
-    def send_text(self, chat_id: int, text: str, reply_to: int | None = None,
-                  parse_mode: str | None = None) -> list[Message]:
-        """Send text split to Telegram's limit, in order; the first piece replies to the user's message."""
-        sent = []
-        for index, piece in enumerate(split_message(text)):
-            reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and index == 0 else None
-            sent.append(self.call(self._send_piece(chat_id, piece, reply, parse_mode)))
+    def send_reply(self, chat_id: int, reply: Reply, reply_to: int | None = None) -> list[Message]:
+        """Send a reply's text split to Telegram's limit, then its files; the first message answers reply_to."""
+        sent: list[Message] = []
+        for piece in split_message(reply.text):
+            sent.append(self.call(self._send_piece(chat_id, piece, _answering(reply_to, sent), reply.parse_mode)))
+        for attachment in reply.files:
+            sent.append(self.call(self._send_file(chat_id, attachment, _answering(reply_to, sent))))
         return sent
+
+    async def _send_file(self, chat_id: int, attachment: Attachment, reply: ReplyParameters | None) -> Message:
+        send = getattr(self.bot, f"send_{attachment.kind}")
+        caption = attachment.caption
+        if utf16_len(caption) > MAX_CAPTION_UTF16:
+            caption = split_message(caption, MAX_CAPTION_UTF16 - 1)[0] + "…"
+        return await self._with_retry(lambda: send(
+            chat_id, InputFile(attachment.data, filename=attachment.filename), caption=caption or None,
+            reply_parameters=reply))
 
     async def _send_piece(self, chat_id: int, text: str, reply: ReplyParameters | None,
                           parse_mode: str | None) -> Message:
@@ -99,3 +109,10 @@ class TelegramSender:
 def _log_failure(future: Future[Any]) -> None:
     if future.exception() is not None:
         log.debug("chat action failed: %s", future.exception())
+
+
+def _answering(reply_to: int | None, sent: list[Message]) -> ReplyParameters | None:
+    """Only a reply's first message quotes the user's message."""
+    if reply_to is None or sent:
+        return None
+    return ReplyParameters(reply_to, allow_sending_without_reply=True)

@@ -24,11 +24,22 @@ class BadInput(Exception):
 
 
 @dataclass(frozen=True)
-class Reply:
-    """What a skill sends back to the chat."""
+class Attachment:
+    """A file for the chat: kind is voice, audio, photo or document (the Bot API's send method)."""
 
-    text: str
+    kind: str
+    data: bytes
+    filename: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a skill sends back to the chat: text (split as needed), then any files, in order."""
+
+    text: str = ""
     parse_mode: str | None = None
+    files: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,71 @@
+"""The worker's Telegram sender against the emulator over HTTP: order, fallbacks, retries, files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from emulator.client import EmulatorClient
+from shared.settings import Settings
+from workers.sender import TelegramSender
+from workers.skill import Attachment, Reply
+
+TOKEN = "515151:sender-test"
+CHAT = 3001
+
+
+@pytest.fixture(scope="module")
+def client(emulator_url: str) -> Iterator[EmulatorClient]:
+    with EmulatorClient(emulator_url, TOKEN) as client:
+        client.reset()
+        yield client
+
+
+@pytest.fixture(scope="module")
+def sender(emulator_url: str) -> Iterator[TelegramSender]:
+    sender = TelegramSender(Settings(_env_file=None, telegram_bot_token=TOKEN, telegram_api_url=emulator_url))
+    yield sender
+    sender.close()
+
+
+@pytest.fixture
+def asked(client: EmulatorClient) -> int:
+    """A user message the reply answers; returns its message id."""
+    return client.send_text("a question", user_id=CHAT)["message_id"]
+
+
+def test_rejected_formatting_is_resent_as_plain_text(sender: TelegramSender, client: EmulatorClient,
+                                                     asked: int) -> None:
+    [message] = sender.send_reply(CHAT, Reply("<b>not closed & raw", parse_mode="HTML"), reply_to=asked)
+    [item] = client.sent(CHAT, after=asked)
+    assert item["message"]["text"] == "<b>not closed & raw" and item["parse_mode"] is None
+    assert item["reply_to_message_id"] == asked == message.reply_to_message.message_id
+
+
+def test_valid_formatting_is_kept(sender: TelegramSender, client: EmulatorClient, asked: int) -> None:
+    sender.send_reply(CHAT, Reply("<b>bold</b> &amp; plain", parse_mode="HTML"), reply_to=asked)
+    [item] = client.sent(CHAT, after=asked)
+    assert item["message"]["text"] == "bold & plain" and item["parse_mode"] == "HTML"
+
+
+def test_429_is_retried_after_retry_after_and_delivered_once(sender: TelegramSender, client: EmulatorClient,
+                                                              asked: int) -> None:
+    client.fail_next("sendMessage", 2, retry_after=1)
+    sender.send_reply(CHAT, Reply("patience"), reply_to=asked)
+    assert [item["message"]["text"] for item in client.sent(CHAT, after=asked)] == ["patience"]
+    attempts = [call for call in client.calls("sendMessage") if call["params"].get("text") == "patience"]
+    assert [call["ok"] for call in attempts] == [False, False, True]
+    assert attempts[2]["time"] - attempts[0]["time"] >= 1.9
+
+
+def test_text_then_files_in_order_only_the_first_quotes_the_user(sender: TelegramSender,
+                                                                 client: EmulatorClient, asked: int) -> None:
+    photo = Attachment("document", b"line one\n", "notes.txt", caption="x" * 3000)
+    sender.send_reply(CHAT, Reply("here you go", files=(photo,)), reply_to=asked)
+    text, document = client.sent(CHAT, after=asked)
+    assert text["message"]["text"] == "here you go" and text["reply_to_message_id"] == asked
+    assert document["method"] == "sendDocument" and document["reply_to_message_id"] is None
+    assert document["message"]["document"]["file_name"] == "notes.txt"
+    assert client.download(document["message"]["document"]["file_id"]) == b"line one\n"
+    assert len(document["message"]["caption"]) <= 1024 and document["message"]["caption"].endswith("…")
