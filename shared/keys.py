@@ -11,3 +11,8 @@ def history_key(chat_id: int) -> str:
 def reply_claim_key(reply_key: str) -> str:
     """Claimed before a worker sends a job's reply, so a redelivered job never answers twice."""
     return f"{PREFIX}:reply:{reply_key}"
+
+
+def prefs_key(user_id: int) -> str:
+    """A user's settings (hash of name → value), kept across restarts."""
+    return f"{PREFIX}:prefs:{user_id}"

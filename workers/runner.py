@@ -11,6 +11,7 @@ from typing import Any
 import redis
 from celery.exceptions import SoftTimeLimitExceeded
 
+from shared.celery_app import enqueue
 from shared.jobs import BadJob, Job
 from shared.keys import reply_claim_key
 from shared.settings import Settings
@@ -103,7 +104,7 @@ def answer(state: WorkerState, job: Job) -> Reply:
 
 
 def deliver(state: WorkerState, job: Job, reply: Reply, claim: str) -> None:
-    """Send the reply unless another delivery of this job already is; mark it sent."""
+    """Send the reply unless another delivery of this job already is; mark it sent; start any follow-ups."""
     if not state.redis.set(claim, f"sending:{job.job_id}", nx=True, ex=CLAIM_SENDING_TTL_S):
         log.info("job %s: another delivery is already answering; skipping", job.job_id)
         return
@@ -113,3 +114,5 @@ def deliver(state: WorkerState, job: Job, reply: Reply, claim: str) -> None:
         state.redis.delete(claim)
         raise
     state.redis.set(claim, f"sent:{job.job_id}", ex=CLAIM_SENT_TTL_S)
+    for followup in reply.followups:
+        enqueue(followup)

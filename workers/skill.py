@@ -40,6 +40,8 @@ class Reply:
     text: str = ""
     parse_mode: str | None = None
     files: tuple[Attachment, ...] = ()
+    # Jobs to enqueue once this reply is out, e.g. a transcript going on to the chat skill.
+    followups: tuple[Job, ...] = ()
 
 
 @dataclass(frozen=True)
