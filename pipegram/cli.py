@@ -8,6 +8,7 @@ import socket
 import sys
 
 from pipegram import EMULATOR_PORT, LOCAL_TOKEN
+from shared.settings import ConfigError
 from shared.skills import QUEUES
 
 
@@ -81,7 +82,10 @@ COMMANDS = {"up": cmd_up, "bot": cmd_bot, "worker": cmd_worker, "emulator": cmd_
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    COMMANDS[args.command](args)
+    try:
+        COMMANDS[args.command](args)
+    except ConfigError as exc:
+        sys.exit(f"pipegram: {exc}")
 
 
 if __name__ == "__main__":

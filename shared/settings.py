@@ -12,6 +12,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 TELEGRAM_API_URL = "https://api.telegram.org"
 
 
+class ConfigError(ValueError):
+    """A setting is missing or wrong; the message tells the operator what to set."""
+
+
 class Settings(BaseSettings):
     """One place for configuration; environment names are the field names in upper case."""
 
@@ -47,7 +51,7 @@ class Settings(BaseSettings):
     def token(self) -> str:
         """The bot token; raises a clear error when it is missing."""
         if self.telegram_bot_token is None:
-            raise RuntimeError("TELEGRAM_BOT_TOKEN is not set (or run `pipegram up`, which starts the emulator)")
+            raise ConfigError("TELEGRAM_BOT_TOKEN is not set (or run `pipegram up`, which starts the emulator)")
         return self.telegram_bot_token.get_secret_value()
 
     def user_allowed(self, user_id: int | None) -> bool:

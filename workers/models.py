@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from shared.settings import ConfigError
+
 log = logging.getLogger(__name__)
 
 TINY = "tiny"
@@ -38,7 +40,7 @@ def resolve_specs(setting: str, skills: list[str]) -> dict[str, ModelSpec]:
     else:
         path = Path(setting).expanduser()
         if not path.is_file():
-            raise ValueError(f"PIPEGRAM_MODELS must be 'default', 'tiny' or a TOML file; {path} does not exist")
+            raise ConfigError(f"PIPEGRAM_MODELS must be 'default', 'tiny' or a TOML file; {path} does not exist")
         table = tomllib.loads(path.read_text())
         base = table.pop("base", "default")
     specs = {}

@@ -28,16 +28,17 @@ class Stack:
 
 
 def start_stack(name: str, token: str, emulator_url: str, redis_url: str, log_dir: Path,
-                models: str = "tiny", cache: Path | None = None) -> Stack:
-    """Start a worker and a bot, and wait until the model is warm and the bot is polling."""
+                models: str = "tiny", cache: Path | None = None, **bot_env: str) -> Stack:
+    """Start a worker and a bot, and wait until the model is warm and the bot takes updates."""
     env = {"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": emulator_url, "REDIS_URL": redis_url,
            "PIPEGRAM_MODELS": models, "PIPEGRAM_CACHE_DIR": str(cache or log_dir / "cache")}
     client = EmulatorClient(emulator_url, token)
     client.reset()
     worker = start(f"{name}-worker", [*PIPEGRAM, "worker", "--name", f"{name}@test"], log_dir, env)
-    bot = start(f"{name}-bot", [*PIPEGRAM, "bot"], log_dir, env)
+    bot = start(f"{name}-bot", [*PIPEGRAM, "bot"], log_dir, {**env, **bot_env})
     wait_until(lambda: "warm in" in worker.log(), "the worker's models warm", 120, worker)
-    wait_until(lambda: client.calls("getUpdates"), "the bot polling", 60, bot)
+    ready = "setWebhook" if "WEBHOOK_URL" in bot_env else "getUpdates"
+    wait_until(lambda: client.calls(ready), f"the bot calling {ready}", 60, bot)
     return Stack(client, redis_url, worker, bot)
 
 

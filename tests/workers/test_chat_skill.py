@@ -7,7 +7,7 @@ import redis
 
 from shared.jobs import Job
 from shared.keys import history_key
-from shared.settings import Settings
+from shared.settings import ConfigError, Settings
 from workers.models import ModelSpec, load_pipeline, resolve_specs
 from workers.skill import BadInput, SkillContext
 from workers.skills import chat
@@ -61,5 +61,5 @@ def test_models_setting_picks_tiny_default_or_a_toml_file(tmp_path: Path) -> Non
     config.write_text('base = "tiny"\n[chat]\ndtype = "float32"\nbatch_size = 4\n[chat.generate]\nmax_new_tokens = 9\n')
     spec = resolve_specs(str(config), ["chat"])["chat"]
     assert spec == ModelSpec("tiny", dtype="float32", batch_size=4, generate={"max_new_tokens": 9})
-    with pytest.raises(ValueError, match="does not exist"):
+    with pytest.raises(ConfigError, match="does not exist"):
         resolve_specs(str(tmp_path / "missing.toml"), ["chat"])
