@@ -2,40 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from urllib.parse import urlparse
+import signal
 
-import redis.asyncio as aioredis
 from telegram import BotCommand, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot import handlers, texts
+from bot import handlers, texts, updates
+from shared import store
 from shared.settings import Settings, get_settings
 from shared.telegram import configure_logging
 
 log = logging.getLogger(__name__)
 
 
-async def _post_init(application: Application) -> None:
-    application.bot_data["redis"] = aioredis.Redis.from_url(application.bot_data["settings"].redis_url)
-    await application.bot.set_my_commands([BotCommand(name, about) for name, about in texts.COMMANDS])
-    log.info("bot @%s is up", application.bot.username)
-
-
-async def _post_shutdown(application: Application) -> None:
-    await application.bot_data["redis"].aclose()
-
-
 def build_application(settings: Settings) -> Application:
     """The Application with every handler, in one readable list."""
     api = settings.telegram_api_url
+    # No PTB Updater: bot.updates confirms an update only once its job is stored.
     application = (
         Application.builder()
         .token(settings.token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
-        .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
+        .updater(None)
         .build()
     )
     application.bot_data["settings"] = settings
@@ -46,19 +37,32 @@ def build_application(settings: Settings) -> Application:
         CommandHandler("reset", handlers.reset),
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, handlers.chat),
     ])
+    application.add_error_handler(handlers.on_error)
     return application
+
+
+async def serve(application: Application, settings: Settings) -> None:
+    """Run until SIGINT/SIGTERM."""
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    async with application:
+        application.bot_data["redis"] = store.connect_async(settings.redis_url)
+        await application.bot.set_my_commands([BotCommand(name, about) for name, about in texts.COMMANDS])
+        await application.start()
+        log.info("bot @%s is up", application.bot.username)
+        try:
+            if settings.webhook_url:
+                await updates.serve_webhook(application, settings, stop)
+            else:
+                await updates.poll(application, stop)
+        finally:
+            await application.stop()
+            await application.bot_data["redis"].aclose()
 
 
 def main() -> None:
     """Run the bot until interrupted."""
     settings = get_settings()
     configure_logging(settings)
-    application = build_application(settings)
-    if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
-                                url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-                                webhook_url=settings.webhook_url, secret_token=secret,
-                                allowed_updates=Update.ALL_TYPES)
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    asyncio.run(serve(build_application(settings), settings))

@@ -10,6 +10,7 @@ from telegram.constants import ChatAction
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import texts
+from bot.updates import NotQueued, mark_unqueued
 from shared.celery_app import enqueue
 from shared.jobs import Job
 from shared.keys import history_key
@@ -63,9 +64,16 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str,
               message_id=message.message_id, text=text, language=(user and user.language_code) or "en")
     try:
         await asyncio.to_thread(enqueue, job)
-    except Exception:
-        log.exception("could not enqueue job %s for chat %s", job.job_id, job.chat_id)
-        await message.reply_text(texts.BUSY)
-        return
+    except Exception as exc:
+        raise NotQueued(f"job {job.job_id} for chat {job.chat_id}: {exc}") from exc
     log.info("queued job %s skill=%s chat=%s", job.job_id, skill, job.chat_id)
     await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Leave updates whose job was not stored unconfirmed, so they come again; log anything else."""
+    if isinstance(context.error, NotQueued) and isinstance(update, Update):
+        log.warning("not queued: %s", context.error)
+        mark_unqueued(context.bot_data, update.update_id)
+        return
+    log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)

@@ -21,8 +21,6 @@ NOT_ALLOWED = (
     "Ask its owner to add your Telegram id ({user_id}) to ALLOWED_USERS."
 )
 
-BUSY = "⚠️ I couldn't queue that right now (the job queue is unreachable). Please try again in a minute."
-
 COMMANDS = [
     ("help", "What I can do, with examples"),
     ("reset", "Forget our conversation"),

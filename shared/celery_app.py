@@ -23,6 +23,8 @@ def make_celery(redis_url: str) -> Celery:
         event_serializer="json",
         task_ignore_result=True,  # workers answer the chat themselves
         task_acks_late=True,
+        # A job whose worker died (SIGKILL, OOM) goes back on the queue; runner bounds the attempts.
+        task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         task_queues=[Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
         task_default_queue="text",

@@ -16,3 +16,8 @@ def reply_claim_key(reply_key: str) -> str:
 def prefs_key(user_id: int) -> str:
     """A user's settings (hash of name → value), kept across restarts."""
     return f"{PREFIX}:prefs:{user_id}"
+
+
+def attempts_key(job_id: str) -> str:
+    """How many times a job has started; bounds redelivery of a job that keeps killing workers."""
+    return f"{PREFIX}:attempts:{job_id}"

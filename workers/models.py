@@ -29,6 +29,7 @@ class ModelSpec:
     device: str = "auto"
     batch_size: int = 1
     trust_remote_code: bool = False
+    time_limit: int = 120  # seconds before the user hears "took too long"; the hard kill comes 30 s later
     generate: dict[str, Any] = field(default_factory=dict)
 
 

@@ -11,9 +11,10 @@ from typing import Any
 import redis
 from celery.exceptions import SoftTimeLimitExceeded
 
+from shared import store
 from shared.celery_app import enqueue
 from shared.jobs import BadJob, Job
-from shared.keys import reply_claim_key
+from shared.keys import attempts_key, reply_claim_key
 from shared.settings import Settings
 from workers.models import ModelSpec, load_pipeline, resolve_specs
 from workers.sender import TelegramSender
@@ -24,9 +25,12 @@ log = logging.getLogger(__name__)
 
 CLAIM_SENDING_TTL_S = 600
 CLAIM_SENT_TTL_S = 7 * 24 * 3600
+MAX_ATTEMPTS = 3
 
 FAILED = "Sorry, something went wrong while answering that. Please try again in a moment."
 TOO_SLOW = "⌛ That took too long and was stopped. Try a shorter message, or try again later."
+GAVE_UP = ("Sorry, I tried to answer that several times and the worker stopped each time, so I gave up. "
+           "Try a shorter or different message.")
 
 
 @dataclass
@@ -54,7 +58,7 @@ class WorkerState:
 
 def start(settings: Settings, skill_names: list[str]) -> WorkerState:
     """Connect to Redis and Telegram and load every skill's pipeline once."""
-    state = WorkerState(settings, redis.Redis.from_url(settings.redis_url), TelegramSender(settings))
+    state = WorkerState(settings, store.connect(settings.redis_url), TelegramSender(settings))
     specs = resolve_specs(settings.pipegram_models, skill_names)
     for name in skill_names:
         skill, began = load_skill(name), time.perf_counter()
@@ -75,11 +79,23 @@ def run_job(state: WorkerState, payload: Any) -> None:
     if state.redis.exists(claim):
         log.info("job %s (%s) was already answered; skipping the redelivery", job.job_id, job.skill)
         return
+    attempt = count_attempt(state.redis, job)
+    log.info("job %s skill=%s chat=%s started (attempt %d)", job.job_id, job.skill, job.chat_id, attempt)
     began = time.perf_counter()
-    reply = answer(state, job)
+    reply = answer(state, job) if attempt <= MAX_ATTEMPTS else Reply(GAVE_UP)
     deliver(state, job, reply, claim)
     log.info("job %s skill=%s chat=%s answered in %.3f s", job.job_id, job.skill, job.chat_id,
              time.perf_counter() - began)
+
+
+def count_attempt(r: redis.Redis, job: Job) -> int:
+    """Count this start of the job; a job redelivered after killing its worker starts again."""
+    key = attempts_key(job.job_id)
+    with r.pipeline() as tx:
+        tx.incr(key)
+        tx.expire(key, CLAIM_SENT_TTL_S)
+        attempt, _ = tx.execute()
+    return int(attempt)
 
 
 def answer(state: WorkerState, job: Job) -> Reply:

@@ -10,31 +10,36 @@ from typing import Any
 
 from celery.signals import celeryd_init, worker_process_init, worker_process_shutdown
 
-from shared.celery_app import app
-from shared.settings import get_settings
+from shared.celery_app import VISIBILITY_TIMEOUT_S, app
+from shared.settings import ConfigError, get_settings
 from shared.skills import SKILL_QUEUES, task_name
 from shared.telegram import configure_logging
 from workers import runner
+from workers.models import resolve_specs
 
 log = logging.getLogger(__name__)
 
-SOFT_TIME_LIMIT_S = 120
-HARD_TIME_LIMIT_S = 150
+HARD_LIMIT_GRACE_S = 30
 
 _queues: list[str] = []
 _state: runner.WorkerState | None = None
 
 
-def _register(skill: str) -> None:
-    @app.task(name=task_name(skill), soft_time_limit=SOFT_TIME_LIMIT_S, time_limit=HARD_TIME_LIMIT_S)
+def _register(skill: str, soft_limit: int) -> None:
+    hard_limit = soft_limit + HARD_LIMIT_GRACE_S
+    if hard_limit >= VISIBILITY_TIMEOUT_S:
+        raise ConfigError(f"{skill}: time_limit must stay below {VISIBILITY_TIMEOUT_S - HARD_LIMIT_GRACE_S} s, "
+                          "or Redis would hand a running job to a second worker")
+
+    @app.task(name=task_name(skill), soft_time_limit=soft_limit, time_limit=hard_limit)
     def serve(payload: Any) -> None:
         if _state is None:
             raise RuntimeError("worker child started without its models")
         runner.run_job(_state, payload)
 
 
-for _skill in SKILL_QUEUES:
-    _register(_skill)
+for _skill, _spec in resolve_specs(get_settings().pipegram_models, list(SKILL_QUEUES)).items():
+    _register(_skill, _spec.time_limit)
 
 
 @celeryd_init.connect

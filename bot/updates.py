@@ -1,0 +1,120 @@
+"""Taking updates from Telegram so that none is confirmed before its job is stored in Redis.
+
+PTB's own Updater confirms an update (by asking for the next offset) as soon as it has fetched it; if Redis
+is down at that moment the message is lost. Here an update is confirmed only after its handlers ran and
+enqueued: by polling with the next offset, or by answering the webhook with 200 (anything else makes
+Telegram deliver it again).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+from telegram.error import NetworkError, TelegramError
+from telegram.ext import Application
+
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT_S = 30
+MAX_BACKOFF_S = 10.0
+UNQUEUED = "unqueued_updates"
+
+
+class NotQueued(Exception):
+    """A job could not be stored; the update that asked for it must stay unconfirmed."""
+
+
+def mark_unqueued(bot_data: dict, update_id: int) -> None:
+    """Called from the error handler when a handler raised NotQueued."""
+    bot_data.setdefault(UNQUEUED, set()).add(update_id)
+
+
+async def handle(application: Application, update: Update) -> bool:
+    """Run the update's handlers; False if one of them could not enqueue its job."""
+    await application.process_update(update)
+    unqueued: set[int] = application.bot_data.setdefault(UNQUEUED, set())
+    if update.update_id in unqueued:
+        unqueued.discard(update.update_id)
+        return False
+    return True
+
+
+async def poll(application: Application, stop: asyncio.Event) -> None:
+    """Long-poll getUpdates; advance the offset only past updates whose jobs are stored."""
+    await application.bot.delete_webhook()
+    offset: int | None = None
+    backoff = 0.0
+    while not stop.is_set():
+        if backoff:
+            await _sleep_unless_stopped(stop, backoff)
+        try:
+            updates = await _unless_stopped(stop, application.bot.get_updates(
+                offset=offset, timeout=POLL_TIMEOUT_S, allowed_updates=Update.ALL_TYPES))
+        except NetworkError as exc:
+            backoff = _next_backoff(backoff)
+            log.warning("getUpdates failed (%s); retrying in %.1f s", exc, backoff)
+            continue
+        backoff = 0.0
+        for update in updates:
+            if not await handle(application, update):
+                backoff = _next_backoff(backoff)
+                log.warning("update %s not queued; Telegram keeps it, retrying in %.1f s", update.update_id, backoff)
+                break
+            offset = update.update_id + 1
+
+
+async def serve_webhook(application: Application, settings: Settings, stop: asyncio.Event) -> None:
+    """Receive updates on WEBHOOK_URL; answer 503 until an update's job is stored."""
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    path = "/" + settings.webhook_url.split("://", 1)[-1].partition("/")[2] if settings.webhook_url else "/"
+
+    async def receive(request: web.Request) -> web.Response:
+        if secret and request.headers.get("X-Telegram-Bot-Api-Secret-Token") != secret:
+            return web.Response(status=403)
+        update = Update.de_json(await request.json(), application.bot)
+        return web.Response(status=200 if await handle(application, update) else 503)
+
+    app = web.Application()
+    app.router.add_post(path, receive)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
+    try:
+        await application.bot.set_webhook(settings.webhook_url or "", secret_token=secret,
+                                          allowed_updates=Update.ALL_TYPES)
+        log.info("receiving updates by webhook on port %d", settings.webhook_port)
+        await stop.wait()
+    except TelegramError:
+        log.exception("could not set the webhook")
+        raise
+    finally:
+        await runner.cleanup()
+
+
+async def _unless_stopped(stop: asyncio.Event, call: Coroutine[Any, Any, tuple[Update, ...]]) -> tuple[Update, ...]:
+    """The long poll's result, or nothing if we are asked to stop first (the poll is cancelled)."""
+    poll_task = asyncio.ensure_future(call)
+    stop_task = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({poll_task, stop_task}, return_when=asyncio.FIRST_COMPLETED)
+    stop_task.cancel()
+    if not poll_task.done():
+        poll_task.cancel()
+        return ()
+    return poll_task.result()
+
+
+def _next_backoff(current: float) -> float:
+    return min(MAX_BACKOFF_S, max(0.5, current * 2))
+
+
+async def _sleep_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)

@@ -1,0 +1,27 @@
+"""Redis clients that ride out a Redis restart instead of failing the job or update in hand."""
+
+from __future__ import annotations
+
+import redis
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError, TimeoutError
+from redis.retry import Retry
+
+# About 30 s of retries, backing off to 2 s: longer than a Redis restart with an AOF reload of a queue.
+RETRIES = 20
+BACKOFF = ExponentialBackoff(cap=2.0, base=0.05)
+RETRY_ON = [ConnectionError, TimeoutError, ConnectionRefusedError]
+
+
+def connect(url: str) -> redis.Redis:
+    """A blocking client for workers."""
+    return redis.Redis.from_url(url, retry=Retry(BACKOFF, RETRIES), retry_on_error=RETRY_ON,
+                                health_check_interval=30)
+
+
+def connect_async(url: str) -> aioredis.Redis:
+    """An asyncio client for the bot."""
+    return aioredis.Redis.from_url(url, retry=AsyncRetry(BACKOFF, RETRIES), retry_on_error=RETRY_ON,
+                                   health_check_interval=30)
