@@ -63,9 +63,9 @@ def start(name: str, argv: list[str], log_dir: Path, env: dict[str, str] | None 
     return Process(name, popen, log_path)
 
 
-def start_redis(log_dir: Path, *extra: str) -> tuple[Process, str]:
-    """A private redis-server on a free port; returns it and its URL."""
-    port = free_port()
+def start_redis(log_dir: Path, *extra: str, port: int | None = None) -> tuple[Process, str]:
+    """A private redis-server (on a free port unless given); returns it and its URL."""
+    port = port or free_port()
     data = log_dir / f"redis-{port}"
     data.mkdir(parents=True, exist_ok=True)
     proc = start(f"redis-{port}", ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
