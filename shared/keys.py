@@ -21,3 +21,8 @@ def prefs_key(user_id: int) -> str:
 def attempts_key(job_id: str) -> str:
     """How many times a job has started; bounds redelivery of a job that keeps killing workers."""
     return f"{PREFIX}:attempts:{job_id}"
+
+
+def send_rate_key(scope: str) -> str:
+    """When the next message may go to a chat (`chat:<id>`) or to anyone (`global`)."""
+    return f"{PREFIX}:rate:{scope}"

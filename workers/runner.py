@@ -17,6 +17,7 @@ from shared.jobs import BadJob, Job
 from shared.keys import attempts_key, reply_claim_key
 from shared.settings import Settings
 from workers.models import ModelSpec, load_pipeline, resolve_specs
+from workers.ratelimit import SendRateLimiter
 from workers.sender import TelegramSender
 from workers.skill import BadInput, Reply, Skill, SkillContext
 from workers.skills import load_skill
@@ -58,7 +59,8 @@ class WorkerState:
 
 def start(settings: Settings, skill_names: list[str]) -> WorkerState:
     """Connect to Redis and Telegram and load every skill's pipeline once."""
-    state = WorkerState(settings, store.connect(settings.redis_url), TelegramSender(settings))
+    r = store.connect(settings.redis_url)
+    state = WorkerState(settings, r, TelegramSender(settings, SendRateLimiter(r)))
     specs = resolve_specs(settings.pipegram_models, skill_names)
     for name in skill_names:
         skill, began = load_skill(name), time.perf_counter()

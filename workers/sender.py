@@ -16,6 +16,7 @@ from telegram.error import BadRequest, RetryAfter
 
 from shared.settings import Settings
 from shared.telegram import MAX_CAPTION_UTF16, make_bot, split_message, utf16_len
+from workers.ratelimit import SendRateLimiter
 from workers.skill import Attachment, Reply
 
 log = logging.getLogger(__name__)
@@ -27,10 +28,11 @@ MAX_SEND_ATTEMPTS = 5
 class TelegramSender:
     """Sends replies; the loop thread lets chat actions refresh while the model runs."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, limiter: SendRateLimiter | None = None) -> None:
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, name="telegram-sender", daemon=True).start()
         self.bot = make_bot(settings)
+        self.limiter = limiter
         self._initialized = False
 
     def call(self, coro: Coroutine[Any, Any, T], timeout: float = 120) -> T:
@@ -62,24 +64,26 @@ class TelegramSender:
         caption = attachment.caption
         if utf16_len(caption) > MAX_CAPTION_UTF16:
             caption = split_message(caption, MAX_CAPTION_UTF16 - 1)[0] + "…"
-        return await self._with_retry(lambda: send(
+        return await self._with_retry(chat_id, lambda: send(
             chat_id, InputFile(attachment.data, filename=attachment.filename), caption=caption or None,
             reply_parameters=reply))
 
     async def _send_piece(self, chat_id: int, text: str, reply: ReplyParameters | None,
                           parse_mode: str | None) -> Message:
         try:
-            return await self._with_retry(lambda: self.bot.send_message(
+            return await self._with_retry(chat_id, lambda: self.bot.send_message(
                 chat_id, text, parse_mode=parse_mode, reply_parameters=reply))
         except BadRequest as exc:
             if parse_mode is None or "can't parse entities" not in exc.message.lower():
                 raise
             log.warning("chat %s: formatting rejected (%s); resending as plain text", chat_id, exc.message)
-            return await self._with_retry(lambda: self.bot.send_message(chat_id, text, reply_parameters=reply))
+            return await self._with_retry(chat_id, lambda: self.bot.send_message(chat_id, text, reply_parameters=reply))
 
-    async def _with_retry(self, send: Any) -> Any:
-        """Retry a call that Telegram answered with 429, after the retry_after it asked for."""
+    async def _with_retry(self, chat_id: int, send: Any) -> Any:
+        """Send within the shared rate limit; retry a 429 after the retry_after Telegram asked for."""
         for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
+            if self.limiter is not None:
+                await asyncio.to_thread(self.limiter.wait_turn, chat_id)
             try:
                 return await send()
             except RetryAfter as exc:

@@ -1,0 +1,49 @@
+"""One send-rate limiter for all workers, kept in Redis, under Telegram's limits.
+
+Each key holds the earliest time its next message may go. A send first reserves a slot on its chat's key,
+waits for it, then reserves one on the global key: the global slot is taken at send time, so a slow chat
+never holds up the others. Reserving (a Lua script, so workers on many machines agree) instead of polling
+means no retry loops and first come, first served.
+"""
+
+from __future__ import annotations
+
+import time
+
+import redis
+
+from shared.keys import send_rate_key
+
+PER_CHAT_S = 1.0  # about one message a second in a private chat
+PER_GROUP_S = 3.0  # 20 a minute in a group
+GLOBAL_S = 1 / 30  # about 30 a second overall
+
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+local start = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+local interval = tonumber(ARGV[1])
+redis.call('SET', KEYS[1], tostring(start + interval), 'PX', math.ceil((start + interval - now) * 1000) + 1000)
+return tostring(start - now)
+"""
+
+
+class SendRateLimiter:
+    """Reserves send slots shared by every worker on the same Redis."""
+
+    def __init__(self, r: redis.Redis) -> None:
+        self.script = r.register_script(_RESERVE)
+
+    def reserve_chat(self, chat_id: int) -> float:
+        """Seconds until this chat may get its next message (groups have a lower rate)."""
+        interval = PER_GROUP_S if chat_id < 0 else PER_CHAT_S
+        return float(self.script(keys=[send_rate_key(f"chat:{chat_id}")], args=[interval]))
+
+    def reserve_global(self) -> float:
+        """Seconds until the bot may send its next message to anyone."""
+        return float(self.script(keys=[send_rate_key("global")], args=[GLOBAL_S]))
+
+    def wait_turn(self, chat_id: int) -> None:
+        """Block until a message may go to this chat (run it off the event loop)."""
+        time.sleep(self.reserve_chat(chat_id))
+        time.sleep(self.reserve_global())
