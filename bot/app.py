@@ -36,6 +36,9 @@ def build_application(settings: Settings) -> Application:
         CommandHandler("help", handlers.help_command),
         CommandHandler("reset", handlers.reset),
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, handlers.chat),
+        # Last: anything no skill above took. Edited messages are ignored by design.
+        MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, handlers.unknown_command),
+        MessageHandler(filters.UpdateType.MESSAGE, handlers.unsupported),
     ])
     application.add_error_handler(handlers.on_error)
     return application

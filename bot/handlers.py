@@ -52,6 +52,19 @@ async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(texts.RESET_DONE)
 
 
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Point the user to /help."""
+    command = (update.effective_message.text or "/").split()[0].split("@")[0]
+    await update.effective_message.reply_text(texts.UNKNOWN_COMMAND.format(command=command))
+
+
+async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say plainly which kind of message the bot cannot handle."""
+    message = update.effective_message
+    what = next((name for attr, name in texts.MESSAGE_KINDS if getattr(message, attr, None)), "this kind of message")
+    await message.reply_text(texts.UNSUPPORTED.format(what=what))
+
+
 async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Queue a text message for the chat skill."""
     await submit(update, context, "chat", update.effective_message.text or "")

@@ -21,6 +21,18 @@ NOT_ALLOWED = (
     "Ask its owner to add your Telegram id ({user_id}) to ALLOWED_USERS."
 )
 
+UNKNOWN_COMMAND = "I don't know the command {command}. Send /help to see what I can do."
+
+UNSUPPORTED = "I can't do anything with {what} yet. Send me a text message, or /help to see what I can do."
+
+# What a message holds, as users would name it, for UNSUPPORTED; the first attribute present wins.
+MESSAGE_KINDS = [
+    ("sticker", "stickers"), ("animation", "GIFs"), ("location", "locations"), ("venue", "places"),
+    ("poll", "polls"), ("contact", "contacts"), ("dice", "dice"), ("game", "games"), ("video", "videos"),
+    ("video_note", "video notes"), ("voice", "voice notes"), ("audio", "audio files"), ("photo", "photos"),
+    ("document", "files"), ("story", "stories"),
+]
+
 COMMANDS = [
     ("help", "What I can do, with examples"),
     ("reset", "Forget our conversation"),

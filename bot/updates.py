@@ -16,9 +16,10 @@ from typing import Any
 
 from aiohttp import web
 from telegram import Update
-from telegram.error import NetworkError, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot import pastes
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,19 +52,29 @@ async def poll(application: Application, stop: asyncio.Event) -> None:
     """Long-poll getUpdates; advance the offset only past updates whose jobs are stored."""
     await application.bot.delete_webhook()
     offset: int | None = None
+    waited_for: int | None = None
     backoff = 0.0
     while not stop.is_set():
         if backoff:
             await _sleep_unless_stopped(stop, backoff)
         try:
-            updates = await _unless_stopped(stop, application.bot.get_updates(
-                offset=offset, timeout=POLL_TIMEOUT_S, allowed_updates=Update.ALL_TYPES))
-        except NetworkError as exc:
+            # Raw JSON, so one update PTB cannot parse does not block all the others.
+            query = {"timeout": POLL_TIMEOUT_S, "allowed_updates": Update.ALL_TYPES}
+            raw = await _unless_stopped(stop, application.bot.do_api_request(
+                "getUpdates", query if offset is None else {**query, "offset": offset},
+                read_timeout=POLL_TIMEOUT_S + 10))
+        except TelegramError as exc:
             backoff = _next_backoff(backoff)
             log.warning("getUpdates failed (%s); retrying in %.1f s", exc, backoff)
             continue
         backoff = 0.0
-        for update in updates:
+        updates, offset = parse_updates(raw, application, offset)
+        if updates and pastes.is_paste_piece(updates[-1]) and updates[-1].update_id != waited_for:
+            # The rest of a long paste may still be on its way: give it a moment once, then fetch again.
+            waited_for = updates[-1].update_id
+            await _sleep_unless_stopped(stop, pastes.PASTE_WAIT_S)
+            continue
+        for update in pastes.merge_pastes(list(updates), application.bot):
             if not await handle(application, update):
                 backoff = _next_backoff(backoff)
                 log.warning("update %s not queued; Telegram keeps it, retrying in %.1f s", update.update_id, backoff)
@@ -99,7 +110,21 @@ async def serve_webhook(application: Application, settings: Settings, stop: asyn
         await runner.cleanup()
 
 
-async def _unless_stopped(stop: asyncio.Event, call: Coroutine[Any, Any, tuple[Update, ...]]) -> tuple[Update, ...]:
+def parse_updates(raw: list[dict], application: Application, offset: int | None) -> tuple[list[Update], int | None]:
+    """Updates PTB can read; one it cannot (a newer Bot API, a broken server) is logged and skipped."""
+    updates = []
+    for data in raw:
+        try:
+            updates.append(Update.de_json(data, application.bot))
+        except Exception:
+            log.exception("skipping update %s that could not be read", data.get("update_id"))
+            if updates:
+                break  # confirm the good ones first; the bad one is skipped on the next round
+            offset = int(data["update_id"]) + 1
+    return updates, offset
+
+
+async def _unless_stopped(stop: asyncio.Event, call: Coroutine[Any, Any, Any]) -> Any:
     """The long poll's result, or nothing if we are asked to stop first (the poll is cancelled)."""
     poll_task = asyncio.ensure_future(call)
     stop_task = asyncio.ensure_future(stop.wait())
@@ -107,7 +132,7 @@ async def _unless_stopped(stop: asyncio.Event, call: Coroutine[Any, Any, tuple[U
     stop_task.cancel()
     if not poll_task.done():
         poll_task.cancel()
-        return ()
+        return []
     return poll_task.result()
 
 

@@ -55,6 +55,11 @@ class EmulatorClient:
             body["chat_id"] = chat_id
         return self._call("POST", "messages", json=body)
 
+    def send_content(self, content: dict, *, chat_id: int | None = None, user_id: int = 1001, **fields: Any) -> dict:
+        """A message with no text or file, e.g. {"location": {...}}, {"poll": {...}} or {"dice": {...}}."""
+        return self._call("POST", "messages", json=_clean({"content": content, "chat_id": chat_id, "user_id": user_id,
+                                                           **fields}))
+
     def send_file(self, kind: str, data: bytes, *, filename: str, mime_type: str, chat_id: int | None = None,
                   user_id: int = 1001, caption: str | None = None, duration: int | None = None,
                   **fields: Any) -> dict:

@@ -23,6 +23,8 @@ from emulator.validate import bad_request, check_caption, check_text, param_bool
 
 CHAT_TYPES = ("private", "group", "supergroup")
 USER_KINDS = ("voice", "audio", "photo", "document", "video_note", "sticker", "video", "animation")
+# Messages with no text or file, given as their Bot API object: {"location": {"latitude": 1, "longitude": 2}}.
+CONTENT_KINDS = ("location", "contact", "poll", "dice", "venue")
 _COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{1,64})?")
 _MENTION_RE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{1,32}")
 
@@ -58,6 +60,10 @@ def _sender_and_chat(bot: BotState, fields: dict) -> tuple[dict, dict]:
 
 def _content(bot: BotState, fields: dict, upload: media.Upload | None) -> dict:
     """Message fields for the text or the file; validated before any message id is used."""
+    if upload is None and (content := param_json(fields, "content")) is not None:
+        if not isinstance(content, dict) or not content or set(content) - set(CONTENT_KINDS):
+            raise bad_request(f"content must be an object with one of {', '.join(CONTENT_KINDS)}")
+        return dict(content)
     if upload is None:
         text, _ = check_text(fields.get("text"))
         entities = _entities(fields, "entities", text)

@@ -63,3 +63,25 @@ def test_models_setting_picks_tiny_default_or_a_toml_file(tmp_path: Path) -> Non
     assert spec == ModelSpec("tiny", dtype="float32", batch_size=4, generate={"max_new_tokens": 9})
     with pytest.raises(ConfigError, match="does not exist"):
         resolve_specs(str(tmp_path / "missing.toml"), ["chat"])
+
+
+def test_a_100000_character_message_is_cut_and_the_user_told(pipe, ctx: SkillContext) -> None:
+    job = Job(skill="chat", chat_id=777002, user_id=1, message_id=1, text="word " * 20_000)
+    conversation = chat.preprocess(job, ctx)
+    assert len(conversation[-1]["content"]) == chat.MAX_MESSAGE_CHARS
+    [answer] = chat.forward(pipe, [conversation], ModelSpec("tiny"))
+    reply = chat.postprocess(answer, job, ctx)
+    assert reply.text.startswith("✂️ Your message was very long")
+
+
+def test_old_turns_make_room_for_a_long_message(pipe) -> None:
+    spec = ModelSpec("tiny", generate={"max_new_tokens": 100})
+    window = pipe.model.config.max_position_embeddings
+    old = [{"role": "user", "content": "old " * 1000}, {"role": "assistant", "content": "answer " * 1000}]
+    new = {"role": "user", "content": "hello " * (window - 600)}
+    fitted = chat.fit_window(pipe, [*old, new], spec)
+    assert fitted == [new]
+    huge = {"role": "user", "content": "hello " * (window * 2)}
+    [cut] = chat.fit_window(pipe, [huge], spec)
+    size = len(pipe.tokenizer.apply_chat_template([cut], tokenize=True, add_generation_prompt=True)["input_ids"])
+    assert size <= window - 100 and cut["content"].startswith("hello hello")
