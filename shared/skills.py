@@ -7,6 +7,8 @@ QUEUES = ("text", "speech", "vision", "embed")
 
 SKILL_QUEUES: dict[str, str] = {
     "chat": "text",
+    "translate": "text",
+    "summarize": "text",
 }
 
 

@@ -16,6 +16,8 @@ TINY = "tiny"
 # Real Hub models used when PIPEGRAM_MODELS=default (sizes and licences are listed in the README).
 DEFAULT_MODELS: dict[str, str] = {
     "chat": "Qwen/Qwen2.5-1.5B-Instruct",
+    "translate": "facebook/nllb-200-distilled-600M",
+    "summarize": "sshleifer/distilbart-cnn-12-6",
 }
 
 # A skill whose model does not load through `pipeline(task, ...)` gives its module a `load` with this shape.
