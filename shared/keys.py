@@ -16,3 +16,13 @@ def reply_claim_key(reply_key: str) -> str:
 def prefs_key(user_id: int) -> str:
     """A user's settings (hash of name → value), kept across restarts."""
     return f"{PREFIX}:prefs:{user_id}"
+
+
+def recent_messages_key(chat_id: int) -> str:
+    """A chat's last text messages (JSON {id, text}, oldest first), kept by the bot for /find."""
+    return f"{PREFIX}:recent:{chat_id}"
+
+
+def message_vectors_key(chat_id: int) -> str:
+    """Embeddings of a chat's kept messages (hash of message id → float32 bytes, plus "model"), made by /find."""
+    return f"{PREFIX}:vectors:{chat_id}"

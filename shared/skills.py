@@ -9,6 +9,8 @@ SKILL_QUEUES: dict[str, str] = {
     "chat": "text",
     "translate": "text",
     "summarize": "text",
+    "similar": "embed",
+    "find": "embed",
 }
 
 

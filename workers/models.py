@@ -18,6 +18,8 @@ DEFAULT_MODELS: dict[str, str] = {
     "chat": "Qwen/Qwen2.5-1.5B-Instruct",
     "translate": "facebook/nllb-200-distilled-600M",
     "summarize": "sshleifer/distilbart-cnn-12-6",
+    "similar": "sentence-transformers/all-MiniLM-L6-v2",
+    "find": "sentence-transformers/all-MiniLM-L6-v2",
 }
 
 # A skill whose model does not load through `pipeline(task, ...)` gives its module a `load` with this shape.
