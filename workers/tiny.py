@@ -72,20 +72,12 @@ def build_chat_lm(dest: Path) -> None:
 
 
 def build_summarizer(dest: Path) -> None:
-    """A 1+1-layer BART (a seq2seq model with no language codes) with a word-level tokenizer."""
-    import torch
-    from transformers import BartConfig, BartForConditionalGeneration, GenerationConfig
+    """A tiny BART (a seq2seq model with no language codes) with a word-level tokenizer."""
+    from transformers import BartConfig, BartForConditionalGeneration
 
     tokenizer = word_tokenizer(["<s>", "<pad>", "</s>", "<unk>"], bos_token="<s>", eos_token="</s>",
                                pad_token="<pad>", unk_token="<unk>", model_max_length=1024)
-    torch.manual_seed(0)
-    model = BartForConditionalGeneration(BartConfig(
-        vocab_size=len(tokenizer), d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=1024,
-        **_seq2seq_ids(tokenizer)))
-    model.generation_config = GenerationConfig(max_new_tokens=16, do_sample=False, **_seq2seq_ids(tokenizer))
-    model.save_pretrained(dest)
-    tokenizer.save_pretrained(dest)
+    save_seq2seq(dest, tokenizer, BartForConditionalGeneration, BartConfig)
 
 
 def build_nllb(dest: Path) -> None:
@@ -93,9 +85,8 @@ def build_nllb(dest: Path) -> None:
 
     The source language goes in through `tokenizer.src_lang`, the target through `forced_bos_token_id`.
     """
-    import torch
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-    from transformers import GenerationConfig, M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
 
     core = Tokenizer(models.BPE(unk_token="<unk>"))
     core.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
@@ -104,20 +95,24 @@ def build_nllb(dest: Path) -> None:
     bpe = json.loads(core.to_str())["model"]
     merges: Any = [tuple(pair) for pair in bpe["merges"]]  # the tokenizers library wants pairs
     tokenizer = NllbTokenizer(vocab=bpe["vocab"], merges=merges, model_max_length=1024)
+    save_seq2seq(dest, tokenizer, M2M100ForConditionalGeneration, M2M100Config)
+
+
+def save_seq2seq(dest: Path, tokenizer: Any, model_class: Any, config_class: Any) -> None:
+    """A 1+1-layer encoder-decoder of width 16 for `tokenizer`, greedy and short, saved with it."""
+    import torch
+    from transformers import GenerationConfig
+
+    # Like BART and NLLB, decoding starts from </s>.
+    ids = {"bos_token_id": tokenizer.bos_token_id, "eos_token_id": tokenizer.eos_token_id,
+           "pad_token_id": tokenizer.pad_token_id, "decoder_start_token_id": tokenizer.eos_token_id}
     torch.manual_seed(0)
-    model = M2M100ForConditionalGeneration(M2M100Config(
+    model = model_class(config_class(
         vocab_size=len(tokenizer), d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=1024,
-        **_seq2seq_ids(tokenizer)))
-    model.generation_config = GenerationConfig(max_new_tokens=16, do_sample=False, **_seq2seq_ids(tokenizer))
+        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=1024, **ids))
+    model.generation_config = GenerationConfig(max_new_tokens=16, do_sample=False, **ids)
     model.save_pretrained(dest)
     tokenizer.save_pretrained(dest)
-
-
-def _seq2seq_ids(tokenizer: Any) -> dict[str, Any]:
-    # Like BART and NLLB, decoding starts from </s>.
-    return {"bos_token_id": tokenizer.bos_token_id, "eos_token_id": tokenizer.eos_token_id,
-            "pad_token_id": tokenizer.pad_token_id, "decoder_start_token_id": tokenizer.eos_token_id}
 
 
 def build_sentence_embedder(dest: Path) -> None:
