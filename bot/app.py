@@ -9,7 +9,7 @@ import signal
 from telegram import BotCommand, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot import handlers, texts, updates
+from bot import handlers, text_tools, texts, updates
 from shared import store
 from shared.settings import Settings, get_settings
 from shared.telegram import configure_logging
@@ -35,6 +35,11 @@ def build_application(settings: Settings) -> Application:
         CommandHandler("start", handlers.start),
         CommandHandler("help", handlers.help_command),
         CommandHandler("reset", handlers.reset),
+        CommandHandler("translate", text_tools.translate),
+        CommandHandler("language", text_tools.language),
+        CommandHandler("summarize", text_tools.summarize),
+        CommandHandler("similar", text_tools.similar),
+        CommandHandler("find", text_tools.find),
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, handlers.chat),
         # Last: anything no skill above took. Edited messages are ignored by design.
         MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, handlers.unknown_command),

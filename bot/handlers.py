@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import texts
+from bot.recent import keep_message
 from bot.updates import NotQueued, mark_unqueued
 from shared.celery_app import enqueue
 from shared.jobs import Job
-from shared.keys import history_key
+from shared.keys import history_key, message_vectors_key, recent_messages_key
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# A forwarded text at least this long is summarised instead of chatted about.
+FORWARD_SUMMARY_CHARS = 1000
 
 
 def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
@@ -47,8 +52,10 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Forget this chat's conversation."""
-    await context.bot_data["redis"].delete(history_key(update.effective_chat.id))
+    """Forget this chat's conversation and the messages kept for /find."""
+    chat_id = update.effective_chat.id
+    await context.bot_data["redis"].delete(history_key(chat_id), recent_messages_key(chat_id),
+                                           message_vectors_key(chat_id))
     await update.effective_message.reply_text(texts.RESET_DONE)
 
 
@@ -66,15 +73,23 @@ async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Queue a text message for the chat skill."""
-    await submit(update, context, "chat", update.effective_message.text or "")
+    """Keep a text message for /find; queue it for the chat skill, or for a summary if it is a long forward."""
+    message = update.effective_message
+    text = message.text or ""
+    await keep_message(context.bot_data["redis"], message.chat_id, message.message_id, text, settings_of(context))
+    if message.forward_origin and len(text) >= FORWARD_SUMMARY_CHARS:
+        await submit(update, context, "summarize", text)
+    else:
+        await submit(update, context, "chat", text)
 
 
-async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str, text: str = "") -> None:
+async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str, text: str = "", *,
+                 file_id: str | None = None, options: dict[str, Any] | None = None) -> None:
     """Build a job from the update, enqueue it and show that work has started."""
     message, user = update.effective_message, update.effective_user
     job = Job(skill=skill, chat_id=message.chat_id, user_id=user.id if user else 0,
-              message_id=message.message_id, text=text, language=(user and user.language_code) or "en")
+              message_id=message.message_id, text=text, file_id=file_id, options=options or {},
+              language=(user and user.language_code) or "en")
     try:
         await asyncio.to_thread(enqueue, job)
     except Exception as exc:

@@ -9,12 +9,47 @@ HELP = (
     "Here is what I can do:\n\n"
     "💬 Chat — write anything, e.g. \"Give me three names for a grey cat\". "
     "I remember the last few messages of this chat.\n"
-    "/reset — forget our conversation and start fresh\n"
+    "🌐 /translate french Good morning — translate into a language named in English, in its own words "
+    "(Deutsch), by code (fr, fra_Latn) or as source>target (de>fr). Reply /translate to a message or a .txt "
+    "file to translate it; without a language I use yours.\n"
+    "/language spanish — set the language /translate uses when you name none\n"
+    "📝 /summarize your text — or reply /summarize to a message or a .txt file, or forward me a long "
+    "message. /summarize short or /summarize long sets the length.\n"
+    "🔗 /similar A cat sat on the mat | A kitten sat on the rug — how close two sentences are in meaning\n"
+    "🔎 /find when is the meeting — the messages of this chat closest in meaning to your words\n"
+    "/reset — forget our conversation (and the messages kept for /find)\n"
     "/help — this message\n\n"
     "Every message gets exactly one answer; while I work you'll see \"typing…\"."
 )
 
 RESET_DONE = "🧹 Done: I've forgotten our conversation. What shall we talk about?"
+
+TRANSLATE_USAGE = (
+    "Tell me what to translate: /translate french Good morning, or reply /translate german to a message "
+    "or a .txt file. Without a language I translate into yours (see /language)."
+)
+
+UNKNOWN_LANGUAGE = (
+    "I don't know the language \"{words}\". Name it in English or in its own words (french, Deutsch, español), "
+    "by its two-letter code (fr, de, es) or by its NLLB-200 code (fra_Latn), e.g. /translate german Good morning. "
+    "To translate from a language too, write source>target: /translate de>fr Guten Morgen"
+)
+
+LANGUAGE_NOW = "🌐 /translate without a language translates into {name} ({code}). Change it with e.g. /language spanish"
+
+LANGUAGE_SET = "🌐 Done: /translate without a language now translates into {name} ({code})."
+
+SUMMARIZE_USAGE = (
+    "Tell me what to summarise: /summarize your text, or reply /summarize to a message or a .txt file, "
+    "or forward me a long message. Add short or long for the length: /summarize short ..."
+)
+
+VOICE_NEEDS_SPEECH = (
+    "🎙 Translating voice notes needs the speech skills, which this Pipegram does not run yet. "
+    "Send the words as text and reply /translate to that."
+)
+
+DOCUMENT_TOO_BIG = "📄 That file is too big for me. Send a plain-text file under 1 MB, or the part you need."
 
 NOT_ALLOWED = (
     "Sorry, this is a private Pipegram bot and your account is not on its list of users. "
@@ -34,6 +69,11 @@ MESSAGE_KINDS = [
 ]
 
 COMMANDS = [
+    ("translate", "Translate text: /translate french Good morning"),
+    ("summarize", "Summarise a text, a reply or a .txt file"),
+    ("similar", "Compare two sentences: A | B"),
+    ("find", "Search this chat's messages by meaning"),
+    ("language", "Your default /translate language"),
     ("help", "What I can do, with examples"),
     ("reset", "Forget our conversation"),
     ("start", "Say hello"),

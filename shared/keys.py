@@ -26,3 +26,13 @@ def attempts_key(job_id: str) -> str:
 def send_rate_key(scope: str) -> str:
     """When the next message may go to a chat (`chat:<id>`) or to anyone (`global`)."""
     return f"{PREFIX}:rate:{scope}"
+
+
+def recent_messages_key(chat_id: int) -> str:
+    """A chat's last text messages (JSON {id, text}, oldest first), kept by the bot for /find."""
+    return f"{PREFIX}:recent:{chat_id}"
+
+
+def message_vectors_key(chat_id: int) -> str:
+    """Embeddings of a chat's kept messages (hash of message id → float32 bytes, plus "model"), made by /find."""
+    return f"{PREFIX}:vectors:{chat_id}"

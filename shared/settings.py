@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     pipegram_cache_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "pipegram")
     pipegram_history_turns: int = 8
     pipegram_history_ttl: int = 7 * 24 * 3600
+    pipegram_recent_messages: int = 500
+    pipegram_recent_ttl: int = 7 * 24 * 3600
     log_level: str = "INFO"
 
     @field_validator("allowed_users", mode="before")

@@ -7,6 +7,10 @@ QUEUES = ("text", "speech", "vision", "embed")
 
 SKILL_QUEUES: dict[str, str] = {
     "chat": "text",
+    "translate": "text",
+    "summarize": "text",
+    "similar": "embed",
+    "find": "embed",
 }
 
 

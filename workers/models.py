@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,14 @@ TINY = "tiny"
 # Real Hub models used when PIPEGRAM_MODELS=default (sizes and licences are listed in the README).
 DEFAULT_MODELS: dict[str, str] = {
     "chat": "Qwen/Qwen2.5-1.5B-Instruct",
+    "translate": "facebook/nllb-200-distilled-600M",
+    "summarize": "sshleifer/distilbart-cnn-12-6",
+    "similar": "sentence-transformers/all-MiniLM-L6-v2",
+    "find": "sentence-transformers/all-MiniLM-L6-v2",
 }
+
+# A skill whose model does not load through `pipeline(task, ...)` gives its module a `load` with this shape.
+Loader = Callable[[str, str, Any, "ModelSpec"], Any]
 
 
 @dataclass(frozen=True)
@@ -66,8 +74,8 @@ def pick_device(spec: ModelSpec) -> tuple[str, Any]:
     return device, torch.float32
 
 
-def load_pipeline(task: str, tiny_kind: str, spec: ModelSpec, cache_dir: Path) -> Any:
-    """Load one skill's pipeline through `transformers.pipeline(task, model=...)`."""
+def load_pipeline(task: str, tiny_kind: str, spec: ModelSpec, cache_dir: Path, loader: Loader | None = None) -> Any:
+    """Load one skill's pipeline through `transformers.pipeline(task, model=...)`, or through its own loader."""
     from transformers import pipeline
 
     from workers.tiny import ensure_tiny
@@ -75,6 +83,8 @@ def load_pipeline(task: str, tiny_kind: str, spec: ModelSpec, cache_dir: Path) -
     source = str(ensure_tiny(tiny_kind, cache_dir)) if spec.model == TINY else spec.model
     device, dtype = pick_device(spec)
     log.info("loading %s model %s on %s (%s)", task, source, device, dtype)
+    if loader is not None:
+        return loader(source, device, dtype, spec)
     return pipeline(task, model=source, device=device, dtype=dtype,  # type: ignore[call-overload]
                     trust_remote_code=spec.trust_remote_code)
 

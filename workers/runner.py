@@ -54,7 +54,7 @@ class WorkerState:
 
     @property
     def ctx(self) -> SkillContext:
-        return SkillContext(redis=self.redis, settings=self.settings)
+        return SkillContext(redis=self.redis, settings=self.settings, download=self.sender.download)
 
 
 def start(settings: Settings, skill_names: list[str]) -> WorkerState:
@@ -64,7 +64,8 @@ def start(settings: Settings, skill_names: list[str]) -> WorkerState:
     specs = resolve_specs(settings.pipegram_models, skill_names)
     for name in skill_names:
         skill, began = load_skill(name), time.perf_counter()
-        pipe = load_pipeline(skill.TASK, skill.TINY_MODEL, specs[name], settings.pipegram_cache_dir)
+        pipe = load_pipeline(skill.TASK, skill.TINY_MODEL, specs[name], settings.pipegram_cache_dir,
+                             getattr(skill, "load", None))
         state.skills[name] = Warm(skill, specs[name], pipe)
         log.info("skill %s warm in %.1f s (pid %d)", name, time.perf_counter() - began, os.getpid())
     return state

@@ -95,6 +95,14 @@ class TelegramSender:
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
+    def download(self, file_id: str) -> bytes:
+        """A file a user sent, by its file_id."""
+        return self.call(self._download(file_id))
+
+    async def _download(self, file_id: str) -> bytes:
+        file = await self.bot.get_file(file_id)
+        return bytes(await file.download_as_bytearray())
+
     def chat_action(self, chat_id: int, action: str = ChatAction.TYPING) -> None:
         """Show typing/uploading in the chat; failures here never fail a job."""
         coro = self._initialized_first(self.bot.send_chat_action(chat_id, action))

@@ -5,11 +5,14 @@ three functions, like a transformers Pipeline:
     preprocess(job, ctx) -> inputs          parse the job (pure, no model); raise BadInput on bad input
     forward(pipe, batch, spec) -> outputs   run the model on a list of inputs, one output per input
     postprocess(output, job, ctx) -> Reply  render the reply (pure, no model)
+A skill whose model is not a transformers pipeline (seq2seq, sentence-transformers) also defines
+    load(source, device, dtype, spec) -> model   what `forward` then receives as `pipe`; TASK names it in logs
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import redis
@@ -44,12 +47,18 @@ class Reply:
     followups: tuple[Job, ...] = ()
 
 
+def _no_downloads(file_id: str) -> bytes:
+    raise BadInput("I can't read files here.")
+
+
 @dataclass(frozen=True)
 class SkillContext:
     """Resources a skill may use outside its model."""
 
     redis: redis.Redis
     settings: Settings
+    # A user's file by its Telegram file_id (bots may download up to 20 MB).
+    download: Callable[[str], bytes] = field(default=_no_downloads)
 
 
 class Skill(Protocol):

@@ -6,11 +6,13 @@ path as a real model. Builders are keyed by model kind, not skill: several skill
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 VERSION = "v1"
 
@@ -34,24 +36,28 @@ CHAT_TEMPLATE = (
 )
 
 
+def word_tokenizer(specials: list[str], **roles: Any) -> Any:
+    """A whitespace word-level tokenizer over WORDS, with the given special tokens and their roles."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {token: index for index, token in enumerate(specials + sorted(set(WORDS.split())))}
+    core = Tokenizer(models.WordLevel(vocab=vocab, unk_token=roles["unk_token"]))
+    core.pre_tokenizer = pre_tokenizers.Whitespace()
+    return PreTrainedTokenizerFast(tokenizer_object=core, **roles)
+
+
 def build_chat_lm(dest: Path) -> None:
     """A 2-layer Llama with a word-level tokenizer, a ChatML template and greedy, short generation."""
     import torch
-    from tokenizers import Tokenizer, models, pre_tokenizers
-    from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+    from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
 
-    specials = ["<|pad|>", "<|unk|>", "<|im_start|>", "<|im_end|>"]
-    vocab = {token: index for index, token in enumerate(specials + sorted(set(WORDS.split())))}
-    core = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<|unk|>"))
-    core.pre_tokenizer = pre_tokenizers.Whitespace()
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=core, bos_token="<|im_start|>", eos_token="<|im_end|>",
-        pad_token="<|pad|>", unk_token="<|unk|>",
-    )
+    tokenizer = word_tokenizer(["<|pad|>", "<|unk|>", "<|im_start|>", "<|im_end|>"], bos_token="<|im_start|>",
+                               eos_token="<|im_end|>", pad_token="<|pad|>", unk_token="<|unk|>")
     tokenizer.chat_template = CHAT_TEMPLATE
     torch.manual_seed(0)
     config = LlamaConfig(
-        vocab_size=len(vocab), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+        vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=4096,
         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
@@ -65,8 +71,74 @@ def build_chat_lm(dest: Path) -> None:
     tokenizer.save_pretrained(dest)
 
 
+def build_summarizer(dest: Path) -> None:
+    """A tiny BART (a seq2seq model with no language codes) with a word-level tokenizer."""
+    from transformers import BartConfig, BartForConditionalGeneration
+
+    tokenizer = word_tokenizer(["<s>", "<pad>", "</s>", "<unk>"], bos_token="<s>", eos_token="</s>",
+                               pad_token="<pad>", unk_token="<unk>", model_max_length=1024)
+    save_seq2seq(dest, tokenizer, BartForConditionalGeneration, BartConfig)
+
+
+def build_nllb(dest: Path) -> None:
+    """An NLLB-shaped translator: M2M100 (as NLLB-200 is) and a real NllbTokenizer with all 202 language codes.
+
+    The source language goes in through `tokenizer.src_lang`, the target through `forced_bos_token_id`.
+    """
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+
+    core = Tokenizer(models.BPE(unk_token="<unk>"))
+    core.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
+    core.train_from_iterator([WORDS], trainers.BpeTrainer(vocab_size=400, show_progress=False,
+                                                          special_tokens=["<s>", "<pad>", "</s>", "<unk>"]))
+    bpe = json.loads(core.to_str())["model"]
+    merges: Any = [tuple(pair) for pair in bpe["merges"]]  # the tokenizers library wants pairs
+    tokenizer = NllbTokenizer(vocab=bpe["vocab"], merges=merges, model_max_length=1024)
+    save_seq2seq(dest, tokenizer, M2M100ForConditionalGeneration, M2M100Config)
+
+
+def save_seq2seq(dest: Path, tokenizer: Any, model_class: Any, config_class: Any) -> None:
+    """A 1+1-layer encoder-decoder of width 16 for `tokenizer`, greedy and short, saved with it."""
+    import torch
+    from transformers import GenerationConfig
+
+    # Like BART and NLLB, decoding starts from </s>.
+    ids = {"bos_token_id": tokenizer.bos_token_id, "eos_token_id": tokenizer.eos_token_id,
+           "pad_token_id": tokenizer.pad_token_id, "decoder_start_token_id": tokenizer.eos_token_id}
+    torch.manual_seed(0)
+    model = model_class(config_class(
+        vocab_size=len(tokenizer), d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=1024, **ids))
+    model.generation_config = GenerationConfig(max_new_tokens=16, do_sample=False, **ids)
+    model.save_pretrained(dest)
+    tokenizer.save_pretrained(dest)
+
+
+def build_sentence_embedder(dest: Path) -> None:
+    """A sentence-transformers folder like all-MiniLM-L6-v2's: tiny BERT, then mean pooling, then Normalize."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
+    from transformers import BertConfig, BertModel, BertTokenizer
+
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    tokenizer = BertTokenizer(vocab={token: i for i, token in enumerate(specials + sorted(set(WORDS.split())))})
+    torch.manual_seed(0)
+    bert = BertModel(BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2,
+                                num_attention_heads=2, intermediate_size=64, max_position_embeddings=128))
+    with tempfile.TemporaryDirectory() as body:
+        bert.save_pretrained(body)
+        tokenizer.save_pretrained(body)
+        modules = [Transformer(body, max_seq_length=128), Pooling(32, "mean"), Normalize()]
+        SentenceTransformer(modules=modules, device="cpu").save(str(dest))
+
+
 BUILDERS: dict[str, Callable[[Path], None]] = {
     "chat-lm": build_chat_lm,
+    "summarizer": build_summarizer,
+    "nllb": build_nllb,
+    "sentence-embedder": build_sentence_embedder,
 }
 
 
@@ -79,8 +151,8 @@ def ensure_tiny(kind: str, cache_dir: Path) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{kind}-", dir=dest.parent))
     try:
         BUILDERS[kind](staging)
-        for path in staging.iterdir():
-            path.chmod(0o644)  # save_pretrained writes weights 0600; workers may run as another user
+        for path in staging.rglob("*"):  # save_pretrained writes weights 0600; workers may run as another user
+            path.chmod(0o755 if path.is_dir() else 0o644)
         staging.chmod(0o755)
         os.rename(staging, dest)
     except OSError:

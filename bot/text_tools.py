@@ -1,0 +1,142 @@
+"""Handlers of the text tools: /translate, /language, /summarize, /similar and /find.
+
+They read the command's arguments (and the message it replies to), queue a job and acknowledge; languages are
+read here, from shared.languages, so an unknown one is answered at once without a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.handlers import submit
+from bot.preferences import load_prefs, save_pref
+from shared.languages import (
+    ENGLISH,
+    Language,
+    Languages,
+    UnknownLanguage,
+    find_language,
+    from_locale,
+    parse_languages,
+    split_languages,
+)
+from shared.skills import SKILL_QUEUES
+
+TARGET_PREF = "translate_to"  # per-user default target language (an NLLB code)
+SUMMARY_LENGTHS = ("short", "medium", "long")
+MAX_DOCUMENT_BYTES = 1_000_000  # plain text this size is far past what the skills take; refuse bigger files
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """What the message a command replies to holds."""
+
+    text: str = ""
+    file_id: str | None = None  # a document to read
+    voice_id: str | None = None  # a voice note or audio file
+    too_big: bool = False
+
+
+def command_args(update: Update) -> str:
+    """What follows the command, line breaks kept."""
+    parts = (update.effective_message.text or "").split(maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+def quoted(update: Update) -> Quoted | None:
+    """The content of the replied-to message, or None when the command replies to nothing."""
+    reply = update.effective_message.reply_to_message
+    if reply is None:
+        return None
+    if reply.voice or reply.audio:
+        return Quoted(voice_id=(reply.voice or reply.audio).file_id)
+    if reply.document:
+        return Quoted(file_id=reply.document.file_id, too_big=(reply.document.file_size or 0) > MAX_DOCUMENT_BYTES)
+    return Quoted(text=reply.text or reply.caption or "")
+
+
+async def default_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Language:
+    """The user's /language, else the language of their Telegram app, else English."""
+    user = update.effective_user
+    prefs = await load_prefs(context.bot_data["redis"], user.id)
+    return find_language(prefs.get(TARGET_PREF, "")) or from_locale(user.language_code) or ENGLISH
+
+
+async def translate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Queue a translation of the text after the language, or of the replied-to message."""
+    message, source, args = update.effective_message, quoted(update), command_args(update)
+    try:
+        named, text = (parse_languages(args) if args.strip() else None, "") if source else split_languages(args)
+    except UnknownLanguage as exc:
+        await message.reply_text(texts.UNKNOWN_LANGUAGE.format(words=exc.words))
+        return
+    languages = named or Languages(await default_target(update, context))
+    options = {"target": languages.target.code, **({"source": languages.source.code} if languages.source else {})}
+    if source and source.voice_id:
+        await translate_voice(update, context, source.voice_id, options)
+        return
+    await submit_input(update, context, "translate", text, source, options, texts.TRANSLATE_USAGE)
+
+
+async def translate_voice(update: Update, context: ContextTypes.DEFAULT_TYPE, voice_id: str,
+                          options: dict[str, Any]) -> None:
+    """Hand a voice note to the speech skills, which translate the transcript; say so if there are none."""
+    if "transcribe" not in SKILL_QUEUES:
+        await update.effective_message.reply_text(texts.VOICE_NEEDS_SPEECH)
+        return
+    await submit(update, context, "transcribe", file_id=voice_id, options={"then": "translate", **options})
+
+
+async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show or set the user's default translation language."""
+    message, args = update.effective_message, command_args(update).strip()
+    if not args:
+        current = await default_target(update, context)
+        await message.reply_text(texts.LANGUAGE_NOW.format(name=current.name, code=current.code))
+        return
+    found = find_language(args)
+    if found is None:
+        await message.reply_text(texts.UNKNOWN_LANGUAGE.format(words=args))
+        return
+    await save_pref(context.bot_data["redis"], update.effective_user.id, TARGET_PREF, found.code)
+    await message.reply_text(texts.LANGUAGE_SET.format(name=found.name, code=found.code))
+
+
+async def summarize(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Queue a summary of the text after the command, or of the replied-to message or document."""
+    args = command_args(update)
+    parts = args.split(maxsplit=1)
+    length = parts[0].casefold() if parts and parts[0].casefold() in SUMMARY_LENGTHS else None
+    text = (parts[1] if len(parts) > 1 else "") if length else args
+    await submit_input(update, context, "summarize", text, quoted(update), {"length": length or "medium"},
+                       texts.SUMMARIZE_USAGE)
+
+
+async def submit_input(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str, text: str,
+                       source: Quoted | None, options: dict[str, Any], usage: str) -> None:
+    """Queue a job on the typed text, or on what the command replies to; say what to do when there is nothing."""
+    file_id = None
+    if source is not None:
+        text, file_id = source.text, source.file_id
+        if source.too_big:
+            await update.effective_message.reply_text(texts.DOCUMENT_TOO_BIG)
+            return
+    if not text.strip() and not file_id:
+        await update.effective_message.reply_text(usage)
+        return
+    await submit(update, context, skill, text, file_id=file_id, options=options)
+
+
+async def similar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Queue a comparison of two sentences."""
+    await submit(update, context, "similar", command_args(update))
+
+
+async def find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Queue a search of this chat's recent messages."""
+    await submit(update, context, "find", command_args(update))

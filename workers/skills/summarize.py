@@ -1,0 +1,79 @@
+"""Summarize: a text (typed, replied to, forwarded, or a .txt document) → a summary, in stages when it is long.
+
+A text longer than the model's window is cut at sentences into pieces that fit; each piece is summarised, the
+summaries are joined and summarised again, until one piece remains for the final summary at the asked length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shared.jobs import Job
+from workers.chunks import split_to_fit
+from workers.inputs import job_text
+from workers.models import ModelSpec
+from workers.skill import BadInput, Reply, SkillContext
+from workers.textmodels import Request, TextModel, load_text_model
+
+TASK = "summarization"
+TINY_MODEL = "summarizer"
+load = load_text_model
+
+MAX_CHARS = 80_000
+# Each stage shrinks the text several times over; a model that does not shrink it is cut off here.
+MAX_STAGES = 4
+
+# Generation options per length (medium: the model's own). min_new_tokens overrides BART-CNN's min_length of 56.
+LENGTHS: dict[str, dict[str, Any]] = {
+    "short": {"min_new_tokens": 8, "max_new_tokens": 60},
+    "medium": {},
+    "long": {"min_new_tokens": 120, "max_new_tokens": 320},
+}
+INSTRUCTIONS = {
+    "short": "Summarize the following text in one or two sentences.",
+    "medium": "Summarize the following text in a short paragraph.",
+    "long": "Summarize the following text in detail, in a few paragraphs.",
+}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A text to summarise, and how long the summary should be."""
+
+    text: str
+    length: str = "medium"
+
+
+def preprocess(job: Job, ctx: SkillContext) -> Summary:
+    """The text and the length; BadInput when there is nothing to summarise or far too much."""
+    text = job_text(job, ctx, MAX_CHARS, "Send the part you care about most, or split it into a few documents.")
+    if not text:
+        raise BadInput("Send the text to summarise after the command (/summarize your text), "
+                       "reply /summarize to a message or a .txt document, or forward me a long message.")
+    length = job.options.get("length", "medium")
+    return Summary(text, length if length in LENGTHS else "medium")
+
+
+def forward(model: TextModel, batch: list[Summary], spec: ModelSpec) -> list[str]:
+    """One summary per text."""
+    return [summarize(model, item, spec) for item in batch]
+
+
+def summarize(model: TextModel, item: Summary, spec: ModelSpec) -> str:
+    """Summarise pieces until the text fits the window, then write the final summary."""
+    text = item.text
+    for _ in range(MAX_STAGES):
+        pieces = split_to_fit(text, model.window, model.count)
+        if len(pieces) <= 1:
+            break
+        text = "\n".join(model.run([Request(piece, INSTRUCTIONS["medium"]) for piece in pieces], spec))
+    else:
+        pieces = split_to_fit(text, model.window, model.count)  # the model does not shrink text: take what fits
+    final = Request(pieces[0] if pieces else text, INSTRUCTIONS[item.length], generate=LENGTHS[item.length])
+    return model.run([final], spec)[0]
+
+
+def postprocess(summary: str, job: Job, ctx: SkillContext) -> Reply:
+    """The summary under a line saying what it summarises."""
+    return Reply(text=f"📝 Summary:\n{summary.strip() or '…'}")
