@@ -68,6 +68,9 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say plainly which kind of message the bot cannot handle."""
     message = update.effective_message
+    if message.document and (message.document.mime_type or "").startswith("text/"):
+        await message.reply_text(texts.TEXT_FILE_HINT)
+        return
     what = next((name for attr, name in texts.MESSAGE_KINDS if getattr(message, attr, None)), "this kind of message")
     await message.reply_text(texts.UNSUPPORTED.format(what=what))
 

@@ -58,6 +58,9 @@ NOT_ALLOWED = (
 
 UNKNOWN_COMMAND = "I don't know the command {command}. Send /help to see what I can do."
 
+TEXT_FILE_HINT = ("📄 Got your file. Reply to it with /summarize, or /translate and a language, "
+                  "and I'll read it.")
+
 UNSUPPORTED = "I can't do anything with {what} yet. Send me a text message, or /help to see what I can do."
 
 # What a message holds, as users would name it, for UNSUPPORTED; the first attribute present wins.

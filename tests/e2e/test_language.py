@@ -22,6 +22,8 @@ def ask(client: EmulatorClient, user_id: int, text: str, timeout: float = 60, **
 def send_document(client: EmulatorClient, user_id: int, text: str) -> int:
     sent = client.send_file("document", text.encode(), filename="notes.txt", mime_type="text/plain",
                             user_id=user_id)
+    [hint] = client.wait_for_replies(user_id, after=sent["message_id"], timeout=60)
+    assert hint["message"]["text"] == texts.TEXT_FILE_HINT
     return sent["message_id"]
 
 
@@ -60,6 +62,7 @@ def test_translate_explains_what_to_do_with_unknown_languages_nothing_to_transla
     assert ask(client, 7103, "/translate") == texts.TRANSLATE_USAGE
     assert ask(client, 7103, "/language elvish").startswith("I don't know the language \"elvish\"")
     voice = client.send_file("voice", b"OggS\x00fake", filename="voice.ogg", mime_type="audio/ogg", user_id=7103)
+    client.wait_for_replies(7103, after=voice["message_id"], timeout=60)  # the voice note's own answer
     if "transcribe" not in SKILL_QUEUES:
         assert ask(client, 7103, "/translate french", reply_to_message_id=voice["message_id"]) == \
             texts.VOICE_NEEDS_SPEECH
