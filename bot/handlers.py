@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import texts
+from bot import limits, texts
 from bot.recent import keep_message
 from bot.updates import NotQueued, mark_unqueued
 from shared.celery_app import enqueue
@@ -59,6 +59,12 @@ async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(texts.RESET_DONE)
 
 
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Cancel the user's jobs that have not started yet."""
+    count = await limits.cancel_waiting(context.bot_data["redis"], update.effective_user.id)
+    await update.effective_message.reply_text(texts.CANCELLED.format(count=count) if count else texts.NOTHING_TO_CANCEL)
+
+
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Point the user to /help."""
     command = (update.effective_message.text or "/").split()[0].split("@")[0]
@@ -90,6 +96,12 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str,
                  file_id: str | None = None, options: dict[str, Any] | None = None) -> None:
     """Build a job from the update, enqueue it and show that work has started."""
     message, user = update.effective_message, update.effective_user
+    r = context.bot_data["redis"]
+    refused = await limits.refusal(r, user.id, settings_of(context))
+    if refused is not None:
+        if refused:
+            await message.reply_text(refused, do_quote=True)
+        return
     job = Job(skill=skill, chat_id=message.chat_id, user_id=user.id if user else 0,
               message_id=message.message_id, text=text, file_id=file_id, options=options or {},
               language=(user and user.language_code) or "en")
@@ -97,6 +109,7 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str,
         await asyncio.to_thread(enqueue, job)
     except Exception as exc:
         raise NotQueued(f"job {job.job_id} for chat {job.chat_id}: {exc}") from exc
+    await limits.track_waiting(r, user.id, job.job_id)
     log.info("queued job %s skill=%s chat=%s", job.job_id, skill, job.chat_id)
     await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
 

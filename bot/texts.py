@@ -18,6 +18,7 @@ HELP = (
     "🔗 /similar A cat sat on the mat | A kitten sat on the rug — how close two sentences are in meaning\n"
     "🔎 /find when is the meeting — the messages of this chat closest in meaning to your words\n"
     "/reset — forget our conversation (and the messages kept for /find)\n"
+    "/cancel — cancel your requests that are still waiting\n"
     "/help — this message\n\n"
     "Every message gets exactly one answer; while I work you'll see \"typing…\"."
 )
@@ -56,6 +57,16 @@ NOT_ALLOWED = (
     "Ask its owner to add your Telegram id ({user_id}) to ALLOWED_USERS."
 )
 
+TOO_FAST = ("🐢 That's more than {limit} messages in a minute, so I'm skipping some. "
+            "Wait a minute, then send what you still need.")
+
+TOO_MANY_WAITING = ("⏳ You already have {count} requests waiting. I'll answer those first: "
+                    "send this again once they're done, or /cancel them.")
+
+CANCELLED = "🛑 Cancelled {count} waiting request(s). Anything already being worked on will still be answered."
+
+NOTHING_TO_CANCEL = "Nothing of yours is waiting, so there is nothing to cancel."
+
 UNKNOWN_COMMAND = "I don't know the command {command}. Send /help to see what I can do."
 
 TEXT_FILE_HINT = ("📄 Got your file. Reply to it with /summarize, or /translate and a language, "
@@ -79,5 +90,6 @@ COMMANDS = [
     ("language", "Your default /translate language"),
     ("help", "What I can do, with examples"),
     ("reset", "Forget our conversation"),
+    ("cancel", "Cancel your waiting requests"),
     ("start", "Say hello"),
 ]

@@ -36,3 +36,18 @@ def recent_messages_key(chat_id: int) -> str:
 def message_vectors_key(chat_id: int) -> str:
     """Embeddings of a chat's kept messages (hash of message id → float32 bytes, plus "model"), made by /find."""
     return f"{PREFIX}:vectors:{chat_id}"
+
+
+def waiting_key(user_id: int) -> str:
+    """Ids of a user's jobs that are queued and not yet started (set); /cancel and the waiting cap use it."""
+    return f"{PREFIX}:waiting:{user_id}"
+
+
+def cancelled_key(job_id: str) -> str:
+    """Set by /cancel: a worker that takes this job drops it."""
+    return f"{PREFIX}:cancelled:{job_id}"
+
+
+def user_rate_key(user_id: int, minute: int) -> str:
+    """How many messages a user sent in one clock minute."""
+    return f"{PREFIX}:user-rate:{user_id}:{minute}"

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     pipegram_history_ttl: int = 7 * 24 * 3600
     pipegram_recent_messages: int = 500
     pipegram_recent_ttl: int = 7 * 24 * 3600
+    pipegram_max_waiting: int = 5
+    pipegram_user_rate: int = 30
     log_level: str = "INFO"
 
     @field_validator("allowed_users", mode="before")

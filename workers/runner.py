@@ -14,7 +14,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from shared import store
 from shared.celery_app import enqueue
 from shared.jobs import BadJob, Job
-from shared.keys import attempts_key, reply_claim_key
+from shared.keys import attempts_key, cancelled_key, reply_claim_key, waiting_key
 from shared.settings import Settings
 from workers.models import ModelSpec, load_pipeline, resolve_specs
 from workers.ratelimit import SendRateLimiter
@@ -82,6 +82,9 @@ def run_job(state: WorkerState, payload: Any) -> None:
     if state.redis.exists(claim):
         log.info("job %s (%s) was already answered; skipping the redelivery", job.job_id, job.skill)
         return
+    if not still_wanted(state.redis, job):
+        log.info("job %s (%s) was cancelled by the user; dropping it", job.job_id, job.skill)
+        return
     attempt = count_attempt(state.redis, job)
     log.info("job %s skill=%s chat=%s started (attempt %d)", job.job_id, job.skill, job.chat_id, attempt)
     began = time.perf_counter()
@@ -89,6 +92,15 @@ def run_job(state: WorkerState, payload: Any) -> None:
     deliver(state, job, reply, claim)
     log.info("job %s skill=%s chat=%s answered in %.3f s", job.job_id, job.skill, job.chat_id,
              time.perf_counter() - began)
+
+
+def still_wanted(r: redis.Redis, job: Job) -> bool:
+    """Take the job off the user's waiting list; False if the user cancelled it with /cancel."""
+    with r.pipeline() as tx:
+        tx.srem(waiting_key(job.user_id), job.job_id)
+        tx.exists(cancelled_key(job.job_id))
+        _, cancelled = tx.execute()
+    return not cancelled
 
 
 def count_attempt(r: redis.Redis, job: Job) -> int:

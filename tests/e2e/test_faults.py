@@ -9,9 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from celery import Celery
 
+from bot import texts
 from tests.e2e.conftest import Stack, start_stack
 from tests.processes import Process, start_redis, wait_until
+from workers.runner import TOO_SLOW
 
 pytestmark = pytest.mark.e2e
 
@@ -78,3 +81,72 @@ def test_redis_killed_and_restarted_with_jobs_queued(faulty: tuple[Stack, list],
         stack.client.wait_for_replies(chat, after=after, timeout=120)
     for chat in [9200, *chats, 9204]:
         assert len(answers(stack, chat, 0)) == 1, f"chat {chat} was not answered exactly once"
+
+
+def test_too_many_waiting_jobs_are_refused_and_cancel_drops_the_rest(faulty: tuple[Stack, list]) -> None:
+    stack, user = faulty[0], 9400
+    asked = [stack.client.send_text(f"request {n}", user_id=user)["message_id"] for n in range(7)]
+    replies = stack.client.wait_for_replies(user, after=asked[-1], timeout=60)
+    assert replies[0]["message"]["text"] == texts.TOO_MANY_WAITING.format(count=5)
+    assert replies[0]["reply_to_message_id"] == asked[-1]
+    cancel = stack.client.send_text("/cancel", user_id=user)
+
+    def cancel_reply() -> list[str]:
+        return [item["message"]["text"] for item in stack.client.sent(user, after=cancel["message_id"])
+                if item["message"].get("text", "").startswith("🛑 Cancelled")]
+
+    wait_until(cancel_reply, "the answer to /cancel", 60)
+    count = int(cancel_reply()[0].split("Cancelled ")[1].split()[0])
+    assert 3 <= count <= 5
+
+    def answered() -> set[int]:
+        return {item["reply_to_message_id"] for item in stack.client.sent(user)} - {asked[-1], None}
+
+    wait_until(lambda: len(answered()) >= 6 - count, "the jobs that were not cancelled answering", 60)
+    stack.client.sent(user, min_count=99, wait=2.0)  # time for a wrongly kept job to answer too
+    assert len(answered()) + count == 6, (answered(), count)
+    assert stack.worker.log().count("was cancelled by the user") >= count
+
+
+def test_a_pickled_message_on_a_queue_is_refused_not_run(stack: Stack, tmp_path: Path) -> None:
+    marker = tmp_path / "pickle-ran"
+    attacker = Celery("attacker", broker=stack.redis_url)
+    attacker.conf.update(task_serializer="pickle", accept_content=["pickle"])
+    attacker.send_task("pipegram.chat", args=[RunsCode(f"touch {marker}")], queue="text",
+                       exchange="text", routing_key="text")
+    wait_until(lambda: "pickle" in stack.worker.log().lower(), "the worker refusing the pickle", 30, stack.worker)
+    asked = stack.client.send_text("are you still there?", user_id=9500)
+    stack.client.wait_for_replies(9500, after=asked["message_id"], timeout=60)
+    assert not marker.exists()
+
+
+class RunsCode:
+    """What an attacker who can write to Redis would send if pickle were accepted."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def __reduce__(self) -> tuple:
+        return os.system, (self.command,)
+
+
+@pytest.fixture(scope="module")
+def slow(emulator_url: str, redis_url: str, log_dir: Path, models_cache: Path, tmp_path_factory) -> Iterator[Stack]:
+    """A chat skill whose answers take far longer than its 2-second time limit."""
+    config = tmp_path_factory.mktemp("slow") / "models.toml"
+    config.write_text('base = "tiny"\n[chat]\ntime_limit = 2\n[chat.generate]\n'
+                      'max_new_tokens = 3000\nmin_new_tokens = 3000\n')
+    stack = start_stack("slow", "666666:slow-token", emulator_url, redis_url.rsplit("/", 1)[0] + "/4", log_dir,
+                        str(config), models_cache)
+    yield stack
+    stack.stop()
+
+
+def test_a_job_over_its_time_limit_is_stopped_and_the_worker_goes_on(slow: Stack) -> None:
+    child = pool_child(slow.worker)
+    for user in (9600, 9601):
+        asked = slow.client.send_text("tell me a very long story", user_id=user)
+        [reply] = slow.client.wait_for_replies(user, after=asked["message_id"], timeout=60)
+        assert reply["message"]["text"] == TOO_SLOW
+    assert pool_child(slow.worker) == child  # the soft limit stops the job, not the process
+    assert slow.worker.log().count("hit its time limit") == 2

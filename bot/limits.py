@@ -1,0 +1,52 @@
+"""Per-user fairness, enforced before anything is enqueued: a message rate, a cap on waiting jobs, /cancel."""
+
+from __future__ import annotations
+
+import time
+
+import redis.asyncio as aioredis
+
+from bot import texts
+from shared.keys import cancelled_key, user_rate_key, waiting_key
+from shared.settings import Settings
+
+WAITING_TTL_S = 24 * 3600
+
+
+async def refusal(r: aioredis.Redis, user_id: int, settings: Settings) -> str | None:
+    """Why this user's next job may not be queued now ("" means drop it silently), or None to go ahead."""
+    key = user_rate_key(user_id, int(time.time() // 60))
+    async with r.pipeline() as tx:
+        tx.incr(key)
+        tx.expire(key, 120)
+        tx.scard(waiting_key(user_id))
+        sent, _, waiting = await tx.execute()
+    limit = settings.pipegram_user_rate
+    if sent > limit:
+        return texts.TOO_FAST.format(limit=limit) if sent == limit + 1 else ""  # say it once a minute
+    if waiting >= settings.pipegram_max_waiting:
+        return texts.TOO_MANY_WAITING.format(count=waiting)
+    return None
+
+
+async def track_waiting(r: aioredis.Redis, user_id: int, job_id: str) -> None:
+    """Remember a queued job until a worker starts it."""
+    async with r.pipeline() as tx:
+        tx.sadd(waiting_key(user_id), job_id)
+        tx.expire(waiting_key(user_id), WAITING_TTL_S)
+        await tx.execute()
+
+
+async def cancel_waiting(r: aioredis.Redis, user_id: int) -> int:
+    """Mark every waiting job of the user cancelled; returns how many."""
+    key = waiting_key(user_id)
+    async with r.pipeline() as tx:
+        tx.smembers(key)
+        tx.delete(key)
+        job_ids, _ = await tx.execute()
+    if job_ids:
+        async with r.pipeline() as tx:
+            for job_id in job_ids:
+                tx.set(cancelled_key(job_id.decode() if isinstance(job_id, bytes) else job_id), 1, ex=WAITING_TTL_S)
+            await tx.execute()
+    return len(job_ids)
