@@ -63,14 +63,17 @@ def start(name: str, argv: list[str], log_dir: Path, env: dict[str, str] | None 
     return Process(name, popen, log_path)
 
 
-def start_redis(log_dir: Path, *extra: str, port: int | None = None) -> tuple[Process, str]:
+def start_redis(log_dir: Path, *extra: str, port: int | None = None,
+                password: str | None = None) -> tuple[Process, str]:
     """A private redis-server (on a free port unless given); returns it and its URL."""
     port = port or free_port()
+    if password:
+        extra = (*extra, "--requirepass", password)
     data = log_dir / f"redis-{port}"
     data.mkdir(parents=True, exist_ok=True)
     proc = start(f"redis-{port}", ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                    "--dir", str(data), *extra], log_dir)
-    url = f"redis://127.0.0.1:{port}/0"
+    url = f"redis://:{password}@127.0.0.1:{port}/0" if password else f"redis://127.0.0.1:{port}/0"
 
     def ping() -> bool:
         try:

@@ -19,12 +19,13 @@ from workers.runner import TOO_SLOW
 pytestmark = pytest.mark.e2e
 
 AOF = ("--appendonly", "yes", "--appendfsync", "everysec")
+PASSWORD = "redis-pass-1234"
 
 
 @pytest.fixture(scope="module")
 def faulty(emulator_url: str, log_dir: Path, models_cache: Path, tmp_path_factory) -> Iterator[tuple[Stack, list]]:
-    """A stack on its own AOF Redis, with answers long enough (300 tokens) to kill a worker mid-job."""
-    redis_proc, url = start_redis(log_dir, *AOF)
+    """A stack on its own AOF Redis with a password, with answers long enough (300 tokens) to kill a worker."""
+    redis_proc, url = start_redis(log_dir, *AOF, password=PASSWORD)
     config = tmp_path_factory.mktemp("faults") / "models.toml"
     config.write_text('base = "tiny"\n[chat.generate]\nmax_new_tokens = 300\nmin_new_tokens = 300\n')
     stack = start_stack("faults", "555555:fault-token", emulator_url, url, log_dir, str(config), models_cache)
@@ -74,7 +75,7 @@ def test_redis_killed_and_restarted_with_jobs_queued(faulty: tuple[Stack, list],
     port = int(stack.redis_url.rsplit(":", 1)[1].split("/")[0])
     holder[0].popen.send_signal(signal.SIGKILL)
     holder[0].popen.wait()
-    holder[0], _ = start_redis(log_dir, *AOF, port=port)
+    holder[0], _ = start_redis(log_dir, *AOF, port=port, password=PASSWORD)
 
     after_restart = stack.client.send_text("sent after the restart", user_id=9204)
     for chat, after in [(9200, busy["message_id"]), *((c, 0) for c in chats), (9204, after_restart["message_id"])]:
