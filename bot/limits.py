@@ -9,6 +9,7 @@ import redis.asyncio as aioredis
 from bot import texts
 from shared.keys import cancelled_key, user_rate_key, waiting_key
 from shared.settings import Settings
+from shared.store import as_text
 
 WAITING_TTL_S = 24 * 3600
 
@@ -47,6 +48,6 @@ async def cancel_waiting(r: aioredis.Redis, user_id: int) -> int:
     if job_ids:
         async with r.pipeline() as tx:
             for job_id in job_ids:
-                tx.set(cancelled_key(job_id.decode() if isinstance(job_id, bytes) else job_id), 1, ex=WAITING_TTL_S)
+                tx.set(cancelled_key(as_text(job_id)), 1, ex=WAITING_TTL_S)
             await tx.execute()
     return len(job_ids)

@@ -25,3 +25,8 @@ def connect_async(url: str) -> aioredis.Redis:
     """An asyncio client for the bot."""
     return aioredis.Redis.from_url(url, retry=AsyncRetry(BACKOFF, RETRIES), retry_on_error=RETRY_ON,
                                    health_check_interval=30)
+
+
+def as_text(value: bytes | str) -> str:
+    """A Redis reply as text, whether or not the client decodes responses."""
+    return value.decode() if isinstance(value, bytes) else value

@@ -10,12 +10,14 @@ from typing import Any
 
 import redis
 from celery.exceptions import SoftTimeLimitExceeded
+from telegram.error import NetworkError, RetryAfter
 
 from shared import store
 from shared.celery_app import enqueue
 from shared.jobs import BadJob, Job
 from shared.keys import attempts_key, cancelled_key, reply_claim_key, waiting_key
 from shared.settings import Settings
+from shared.store import as_text
 from workers.models import ModelSpec, load_pipeline, resolve_specs
 from workers.ratelimit import SendRateLimiter
 from workers.sender import TelegramSender
@@ -32,6 +34,10 @@ FAILED = "Sorry, something went wrong while answering that. Please try again in 
 TOO_SLOW = "⌛ That took too long and was stopped. Try a shorter message, or try again later."
 GAVE_UP = ("Sorry, I tried to answer that several times and the worker stopped each time, so I gave up. "
            "Try a shorter or different message.")
+
+
+class DeliveryFailed(Exception):
+    """Telegram could not be reached or kept refusing; the job should be retried later."""
 
 
 @dataclass
@@ -79,7 +85,7 @@ def run_job(state: WorkerState, payload: Any) -> None:
         log.error("dropped a malformed job: %s", exc)
         return
     claim = reply_claim_key(job.reply_key)
-    if state.redis.exists(claim):
+    if answered_elsewhere(state.redis, claim, job):
         log.info("job %s (%s) was already answered; skipping the redelivery", job.job_id, job.skill)
         return
     if not still_wanted(state.redis, job):
@@ -134,13 +140,28 @@ def answer(state: WorkerState, job: Job) -> Reply:
         return Reply(FAILED)
 
 
+def answered_elsewhere(r: redis.Redis, claim: str, job: Job) -> bool:
+    """True if this message's reply was sent, or is being sent by another job for the same message.
+
+    A claim "sending:<this job>" means an earlier delivery of this very job died mid-send: answer again.
+    """
+    holder = r.get(claim)
+    return holder is not None and as_text(holder) != f"sending:{job.job_id}"
+
+
 def deliver(state: WorkerState, job: Job, reply: Reply, claim: str) -> None:
     """Send the reply unless another delivery of this job already is; mark it sent; start any follow-ups."""
-    if not state.redis.set(claim, f"sending:{job.job_id}", nx=True, ex=CLAIM_SENDING_TTL_S):
+    sending = f"sending:{job.job_id}"
+    if not state.redis.set(claim, sending, nx=True, ex=CLAIM_SENDING_TTL_S) and \
+            answered_elsewhere(state.redis, claim, job):
         log.info("job %s: another delivery is already answering; skipping", job.job_id)
         return
     try:
         state.sender.send_reply(job.chat_id, reply, reply_to=job.message_id)
+    except (NetworkError, RetryAfter) as exc:
+        state.redis.delete(claim)
+        state.redis.decr(attempts_key(job.job_id))  # Telegram failed, not the worker: not an attempt
+        raise DeliveryFailed(f"job {job.job_id}: Telegram did not take the reply ({exc})") from exc
     except BaseException:
         state.redis.delete(claim)
         raise

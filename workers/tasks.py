@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from celery import Task
 from celery.signals import celeryd_init, worker_process_init, worker_process_shutdown
 
 from shared.celery_app import VISIBILITY_TIMEOUT_S, app
@@ -20,6 +21,8 @@ from workers.models import resolve_specs
 log = logging.getLogger(__name__)
 
 HARD_LIMIT_GRACE_S = 30
+# Retries when Telegram cannot take a reply: 1 s, 3 s, 5 s ... about 12 minutes in all.
+DELIVERY_RETRIES = 27
 
 _queues: list[str] = []
 _state: runner.WorkerState | None = None
@@ -31,11 +34,16 @@ def _register(skill: str, soft_limit: int) -> None:
         raise ConfigError(f"{skill}: time_limit must stay below {VISIBILITY_TIMEOUT_S - HARD_LIMIT_GRACE_S} s, "
                           "or Redis would hand a running job to a second worker")
 
-    @app.task(name=task_name(skill), soft_time_limit=soft_limit, time_limit=hard_limit)
-    def serve(payload: Any) -> None:
+    @app.task(name=task_name(skill), soft_time_limit=soft_limit, time_limit=hard_limit, bind=True,
+              max_retries=DELIVERY_RETRIES)
+    def serve(task: Task, payload: Any) -> None:
         if _state is None:
             raise RuntimeError("worker child started without its models")
-        runner.run_job(_state, payload)
+        try:
+            runner.run_job(_state, payload)
+        except runner.DeliveryFailed as exc:
+            log.warning("%s; retrying", exc)
+            raise task.retry(exc=exc, countdown=1 + 2 * task.request.retries) from exc
 
 
 for _skill, _spec in resolve_specs(get_settings().pipegram_models, list(SKILL_QUEUES)).items():

@@ -19,3 +19,12 @@ def test_a_burst_of_429s_delays_but_never_loses_or_doubles_replies(stack: Stack)
         assert len(stack.client.sent(user, after=asked[user], min_count=2, wait=1.0)) == 1
     failed = [call for call in stack.client.calls("sendMessage") if not call["ok"]]
     assert len(failed) >= 3 and {call["error_code"] for call in failed} == {429}
+
+
+def test_telegram_unreachable_for_a_while_the_reply_comes_once_it_is_back(stack: Stack) -> None:
+    stack.client.fail_next("sendMessage", 2, error_code=502)
+    asked = stack.client.send_text("are you there?", user_id=5110)
+    [reply] = stack.client.wait_for_replies(5110, after=asked["message_id"], timeout=60)
+    assert reply["message"]["text"].strip()
+    assert stack.client.sent(5110, after=reply["message"]["message_id"], wait=1.0) == []
+    assert [call["error_code"] for call in stack.client.calls("sendMessage") if not call["ok"]][-2:] == [502, 502]
