@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sys
 
 from pipegram import EMULATOR_PORT, LOCAL_TOKEN
@@ -19,14 +18,9 @@ def cmd_bot(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from workers.tasks import app
+    from pipegram.worker import run_worker
 
-    name = args.name or f"worker-{os.getpid()}@{socket.gethostname()}"
-    app.worker_main([
-        "worker", "--pool=prefork", "--concurrency=1", f"--queues={args.queues}", f"--hostname={name}",
-        f"--loglevel={args.loglevel}", "--without-gossip", "--without-mingle",
-    ])
+    run_worker(args.queues.split(","), args.name, args.loglevel)
 
 
 def cmd_emulator(args: argparse.Namespace) -> None:

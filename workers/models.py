@@ -24,6 +24,9 @@ DEFAULT_MODELS: dict[str, str] = {
     "find": "sentence-transformers/all-MiniLM-L6-v2",
 }
 
+# Largest dynamic batch per skill on batched workers (queue `embed`), unless the models TOML says otherwise.
+DEFAULT_BATCH_SIZES: dict[str, int] = {"similar": 32, "find": 8}
+
 # A skill whose model does not load through `pipeline(task, ...)` gives its module a `load` with this shape.
 Loader = Callable[[str, str, Any, "ModelSpec"], Any]
 
@@ -36,6 +39,7 @@ class ModelSpec:
     dtype: str = "auto"
     device: str = "auto"
     batch_size: int = 1
+    batch_window_ms: float = 10.0  # how long a batched worker waits for more jobs to join a model call
     trust_remote_code: bool = False
     time_limit: int = 120  # seconds before the user hears "took too long"; the hard kill comes 30 s later
     generate: dict[str, Any] = field(default_factory=dict)
@@ -55,7 +59,7 @@ def resolve_specs(setting: str, skills: list[str]) -> dict[str, ModelSpec]:
     specs = {}
     for skill in skills:
         fallback = TINY if base == TINY else DEFAULT_MODELS.get(skill, TINY)
-        entry = dict(table.get(skill, {}))
+        entry = {"batch_size": DEFAULT_BATCH_SIZES.get(skill, 1), **table.get(skill, {})}
         specs[skill] = ModelSpec(model=entry.pop("model", fallback), **entry)
     return specs
 

@@ -18,6 +18,7 @@ from shared.jobs import BadJob, Job
 from shared.keys import attempts_key, cancelled_key, reply_claim_key, waiting_key
 from shared.settings import Settings
 from shared.store import as_text
+from workers.batching import Batcher
 from workers.models import ModelSpec, load_pipeline, resolve_specs
 from workers.ratelimit import SendRateLimiter
 from workers.sender import TelegramSender
@@ -42,11 +43,19 @@ class DeliveryFailed(Exception):
 
 @dataclass
 class Warm:
-    """One skill ready to serve: its module, model spec and loaded pipeline."""
+    """One skill ready to serve: its module, model spec, loaded pipeline and, on batched workers, its batcher."""
 
     skill: Skill
     spec: ModelSpec
     pipe: Any
+    batcher: Batcher | None = None
+
+    def run(self, inputs: Any) -> Any:
+        """The model's output for one job's inputs (joined with other jobs' when batching)."""
+        if self.batcher is not None:
+            return self.batcher.run(inputs)
+        [output] = self.skill.forward(self.pipe, [inputs], self.spec)
+        return output
 
 
 @dataclass
@@ -63,8 +72,8 @@ class WorkerState:
         return SkillContext(redis=self.redis, settings=self.settings, download=self.sender.download)
 
 
-def start(settings: Settings, skill_names: list[str]) -> WorkerState:
-    """Connect to Redis and Telegram and load every skill's pipeline once."""
+def start(settings: Settings, skill_names: list[str], batching: bool = False) -> WorkerState:
+    """Connect to Redis and Telegram and load every skill's pipeline once (with a batcher if batching)."""
     r = store.connect(settings.redis_url)
     state = WorkerState(settings, r, TelegramSender(settings, SendRateLimiter(r)))
     specs = resolve_specs(settings.pipegram_models, skill_names)
@@ -72,9 +81,14 @@ def start(settings: Settings, skill_names: list[str]) -> WorkerState:
         skill, began = load_skill(name), time.perf_counter()
         pipe = load_pipeline(skill.TASK, skill.TINY_MODEL, specs[name], settings.pipegram_cache_dir,
                              getattr(skill, "load", None))
-        state.skills[name] = Warm(skill, specs[name], pipe)
+        state.skills[name] = Warm(skill, specs[name], pipe, make_batcher(name, skill, specs[name], pipe)
+                                  if batching and specs[name].batch_size > 1 else None)
         log.info("skill %s warm in %.1f s (pid %d)", name, time.perf_counter() - began, os.getpid())
     return state
+
+
+def make_batcher(name: str, skill: Skill, spec: ModelSpec, pipe: Any) -> Batcher:
+    return Batcher(name, lambda batch: skill.forward(pipe, batch, spec), spec.batch_size, spec.batch_window_ms / 1000)
 
 
 def run_job(state: WorkerState, payload: Any) -> None:
@@ -128,7 +142,7 @@ def answer(state: WorkerState, job: Job) -> Reply:
     state.sender.chat_action(job.chat_id)
     try:
         inputs = warm.skill.preprocess(job, state.ctx)
-        [output] = warm.skill.forward(warm.pipe, [inputs], warm.spec)
+        output = warm.run(inputs)
         return warm.skill.postprocess(output, job, state.ctx)
     except BadInput as exc:
         return Reply(str(exc))

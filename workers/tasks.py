@@ -9,7 +9,7 @@ import logging
 from typing import Any
 
 from celery import Task
-from celery.signals import celeryd_init, worker_process_init, worker_process_shutdown
+from celery.signals import celeryd_init, worker_init, worker_process_init, worker_process_shutdown
 
 from shared.celery_app import VISIBILITY_TIMEOUT_S, app
 from shared.settings import ConfigError, get_settings
@@ -21,6 +21,8 @@ from workers.models import resolve_specs
 log = logging.getLogger(__name__)
 
 HARD_LIMIT_GRACE_S = 30
+# Queues served by a threads-pool worker that batches jobs into shared model calls (workers/batching.py).
+BATCHED_QUEUES = ("embed",)
 # Retries when Telegram cannot take a reply: 1 s, 3 s, 5 s ... about 12 minutes in all.
 DELIVERY_RETRIES = 27
 
@@ -58,6 +60,18 @@ def _remember_queues(options: dict[str, Any] | None = None, **_: Any) -> None:
     _queues[:] = queues.split(",") if isinstance(queues, str) else list(queues)
 
 
+def _skills_served() -> list[str]:
+    return [name for name, queue in SKILL_QUEUES.items() if not _queues or queue in _queues]
+
+
+@worker_init.connect
+def _warm_up_threads_worker(sender: Any = None, **_: Any) -> None:
+    """Threads pool (batched queues): there are no child processes, so models load here, batching on."""
+    global _state
+    if "thread" in getattr(getattr(sender, "pool_cls", None), "__module__", ""):
+        _state = runner.start(get_settings(), _skills_served(), batching=True)
+
+
 @worker_process_init.connect
 def _warm_up(**_: Any) -> None:
     """Runs in each pool child, never the parent: CUDA and big models do not survive a fork.
@@ -65,8 +79,7 @@ def _warm_up(**_: Any) -> None:
     Logging is inherited from the parent: a new handler here would write into Celery's stderr proxy.
     """
     global _state
-    skills = [name for name, queue in SKILL_QUEUES.items() if not _queues or queue in _queues]
-    _state = runner.start(get_settings(), skills)
+    _state = runner.start(get_settings(), _skills_served())
 
 
 @worker_process_shutdown.connect

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from emulator.client import EmulatorClient
+from shared.skills import SKILL_QUEUES
 from tests.processes import PIPEGRAM, Process, start, wait_until
 
 
@@ -20,6 +21,7 @@ class Stack:
     redis_url: str
     worker: Process
     bot: Process
+    env: dict[str, str]
 
     def stop(self) -> None:
         self.bot.stop()
@@ -36,10 +38,11 @@ def start_stack(name: str, token: str, emulator_url: str, redis_url: str, log_di
     client.reset()
     worker = start(f"{name}-worker", [*PIPEGRAM, "worker", "--name", f"{name}@test"], log_dir, env)
     bot = start(f"{name}-bot", [*PIPEGRAM, "bot"], log_dir, {**env, **bot_env})
-    wait_until(lambda: "warm in" in worker.log(), "the worker's models warm", 120, worker)
+    wait_until(lambda: all(f"skill {skill} warm in" in worker.log() for skill in SKILL_QUEUES),
+               "every skill warm", 180, worker)
     ready = "setWebhook" if "WEBHOOK_URL" in bot_env else "getUpdates"
     wait_until(lambda: client.calls(ready), f"the bot calling {ready}", 60, bot)
-    return Stack(client, redis_url, worker, bot)
+    return Stack(client, redis_url, worker, bot, env)
 
 
 @pytest.fixture(scope="session")

@@ -36,11 +36,13 @@ def faulty(emulator_url: str, log_dir: Path, models_cache: Path, tmp_path_factor
 
 
 def pool_child(worker: Process) -> int:
-    """The pid of the worker's single prefork child."""
+    """The pid of the worker's single prefork child (a fork: same command line; the batched sibling differs)."""
     pid = worker.popen.pid
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    children = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+                if Path(f"/proc/{child}/cmdline").read_bytes() == command]
     assert len(children) == 1, children
-    return int(children[0])
+    return children[0]
 
 
 def answers(stack: Stack, chat: int, after: int) -> list[dict]:

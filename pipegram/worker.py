@@ -1,0 +1,49 @@
+"""`pipegram worker`: a prefork worker (one pool child with warm models) and, for batched queues, a threads one."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+
+
+def run_worker(queues: list[str], name: str | None, loglevel: str) -> None:
+    """Serve the queues; batched ones (embed) get their own threads-pool process beside the prefork one."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from workers.tasks import BATCHED_QUEUES
+
+    name = name or f"worker-{os.getpid()}@{socket.gethostname()}"
+    batched = [queue for queue in queues if queue in BATCHED_QUEUES]
+    plain = [queue for queue in queues if queue not in BATCHED_QUEUES]
+    if not plain:
+        return _celery(batched, f"batch-{name}", loglevel, pool="threads", concurrency=_batch_threads(batched))
+    if not batched:
+        return _celery(plain, name, loglevel, pool="prefork", concurrency=1)
+    sibling = subprocess.Popen([sys.executable, "-m", "pipegram.cli", "worker", "--queues", ",".join(batched),
+                                "--name", name, "--loglevel", loglevel])
+    try:
+        _celery(plain, name, loglevel, pool="prefork", concurrency=1)
+    finally:
+        sibling.terminate()
+        sibling.wait(30)
+
+
+def _batch_threads(queues: list[str]) -> int:
+    """One thread per job that may join a batch: the largest batch size among the queues' skills."""
+    from shared.settings import get_settings
+    from shared.skills import SKILL_QUEUES
+    from workers.models import resolve_specs
+
+    skills = [skill for skill, queue in SKILL_QUEUES.items() if queue in queues]
+    specs = resolve_specs(get_settings().pipegram_models, skills)
+    return max([spec.batch_size for spec in specs.values()] + [1])
+
+
+def _celery(queues: list[str], name: str, loglevel: str, pool: str, concurrency: int) -> None:
+    from workers.tasks import app
+
+    app.worker_main([
+        "worker", f"--pool={pool}", f"--concurrency={concurrency}", f"--queues={','.join(queues)}",
+        f"--hostname={name}", f"--loglevel={loglevel}", "--without-gossip", "--without-mingle",
+    ])
