@@ -36,6 +36,7 @@ def build_application(settings: Settings) -> Application:
         CommandHandler("help", handlers.help_command),
         CommandHandler("reset", handlers.reset),
         CommandHandler("cancel", handlers.cancel),
+        CommandHandler("status", handlers.status),
         CommandHandler("translate", text_tools.translate),
         CommandHandler("language", text_tools.language),
         CommandHandler("summarize", text_tools.summarize),

@@ -13,10 +13,12 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import limits, texts
 from bot.recent import keep_message
 from bot.updates import NotQueued, mark_unqueued
+from shared import store
 from shared.celery_app import enqueue
 from shared.jobs import Job
-from shared.keys import history_key, message_vectors_key, recent_messages_key
+from shared.keys import history_key, message_vectors_key, recent_messages_key, waiting_key
 from shared.settings import Settings
+from shared.status import read_status, render_status
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,14 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Cancel the user's jobs that have not started yet."""
     count = await limits.cancel_waiting(context.bot_data["redis"], update.effective_user.id)
     await update.effective_message.reply_text(texts.CANCELLED.format(count=count) if count else texts.NOTHING_TO_CANCEL)
+
+
+async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the workers online, their devices and warm skills, and what is waiting."""
+    r = context.bot_data["redis"]
+    report = await asyncio.to_thread(lambda: render_status(read_status(store.connect(settings_of(context).redis_url))))
+    waiting = await r.scard(waiting_key(update.effective_user.id))
+    await update.effective_message.reply_text(f"{report}\nYour requests waiting: {waiting}")
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

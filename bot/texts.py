@@ -19,6 +19,7 @@ HELP = (
     "🔎 /find when is the meeting — the messages of this chat closest in meaning to your words\n"
     "/reset — forget our conversation (and the messages kept for /find)\n"
     "/cancel — cancel your requests that are still waiting\n"
+    "/status — which workers are online, on which device, and how many jobs wait\n"
     "/help — this message\n\n"
     "Every message gets exactly one answer; while I work you'll see \"typing…\"."
 )
@@ -91,5 +92,6 @@ COMMANDS = [
     ("help", "What I can do, with examples"),
     ("reset", "Forget our conversation"),
     ("cancel", "Cancel your waiting requests"),
+    ("status", "Workers online and jobs waiting"),
     ("start", "Say hello"),
 ]

@@ -18,9 +18,19 @@ def cmd_bot(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    from pipegram.worker import run_worker
+    from pipegram.worker import run_on_gpus, run_worker
 
+    if args.gpus:
+        sys.exit(run_on_gpus(args.gpus.split(","), args.queues, args.loglevel))
     run_worker(args.queues.split(","), args.name, args.loglevel)
+
+
+def cmd_status(args: argparse.Namespace) -> None:
+    from shared import store
+    from shared.settings import get_settings
+    from shared.status import read_status, render_status
+
+    print(render_status(read_status(store.connect(get_settings().redis_url))))
 
 
 def cmd_emulator(args: argparse.Namespace) -> None:
@@ -57,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--queues", default=",".join(QUEUES), help="comma-separated: " + ",".join(QUEUES))
     worker.add_argument("--name", help="Celery node name (default worker-<pid>@<host>)")
     worker.add_argument("--loglevel", default="INFO")
+    worker.add_argument("--gpus", help="comma-separated GPU ids: one worker process per GPU, each seeing only its own")
+    sub.add_parser("status", help="workers online (device, warm skills) and jobs waiting per queue")
     emulator = sub.add_parser("emulator", help="run the Telegram Bot API emulator")
     emulator.add_argument("--host", default="127.0.0.1")
     emulator.add_argument("--port", type=int, default=EMULATOR_PORT)
@@ -71,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"up": cmd_up, "bot": cmd_bot, "worker": cmd_worker, "emulator": cmd_emulator, "chat": cmd_chat,
-            "models": cmd_models_pull}
+            "models": cmd_models_pull, "status": cmd_status}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -47,3 +48,23 @@ def _celery(queues: list[str], name: str, loglevel: str, pool: str, concurrency:
         "worker", f"--pool={pool}", f"--concurrency={concurrency}", f"--queues={','.join(queues)}",
         f"--hostname={name}", f"--loglevel={loglevel}", "--without-gossip", "--without-mingle",
     ])
+
+
+def run_on_gpus(gpus: list[str], queues: str, loglevel: str) -> int:
+    """One worker process per GPU, pinned with CUDA_VISIBLE_DEVICES before Python (and torch) starts."""
+    host = socket.gethostname()
+    procs = [subprocess.Popen([sys.executable, "-m", "pipegram.cli", "worker", "--queues", queues, "--name",
+                               f"gpu{gpu}@{host}", "--loglevel", loglevel],
+                              env={**os.environ, "CUDA_VISIBLE_DEVICES": gpu}) for gpu in gpus]
+
+    def stop(*_: object) -> None:
+        for proc in procs:
+            proc.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        codes = [proc.wait() for proc in procs]
+    except KeyboardInterrupt:
+        stop()
+        codes = [proc.wait() for proc in procs]
+    return max(codes, default=0)

@@ -51,3 +51,8 @@ def cancelled_key(job_id: str) -> str:
 def user_rate_key(user_id: int, minute: int) -> str:
     """How many messages a user sent in one clock minute."""
     return f"{PREFIX}:user-rate:{user_id}:{minute}"
+
+
+def worker_key(worker_id: str) -> str:
+    """A running worker process's self-description (JSON), expiring unless the worker refreshes it."""
+    return f"{PREFIX}:worker:{worker_id}"

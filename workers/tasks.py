@@ -17,6 +17,7 @@ from shared.skills import SKILL_QUEUES, task_name
 from shared.telegram import configure_logging
 from workers import runner
 from workers.models import resolve_specs
+from workers.presence import announce
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ BATCHED_QUEUES = ("embed",)
 DELIVERY_RETRIES = 27
 
 _queues: list[str] = []
+_node: list[str] = ["worker"]
 _state: runner.WorkerState | None = None
 
 
@@ -53,9 +55,10 @@ for _skill, _spec in resolve_specs(get_settings().pipegram_models, list(SKILL_QU
 
 
 @celeryd_init.connect
-def _remember_queues(options: dict[str, Any] | None = None, **_: Any) -> None:
-    """Runs in the parent: note which queues this worker serves, so children load only those skills."""
+def _remember_queues(sender: str | None = None, options: dict[str, Any] | None = None, **_: Any) -> None:
+    """Runs in the parent: note the node name and queues, so children load only those skills."""
     configure_logging(get_settings())
+    _node[0] = sender or _node[0]
     queues = (options or {}).get("queues") or []
     _queues[:] = queues.split(",") if isinstance(queues, str) else list(queues)
 
@@ -70,6 +73,7 @@ def _warm_up_threads_worker(sender: Any = None, **_: Any) -> None:
     global _state
     if "thread" in getattr(getattr(sender, "pool_cls", None), "__module__", ""):
         _state = runner.start(get_settings(), _skills_served(), batching=True)
+        announce(_state.redis, _node[0], list(_state.skills))
 
 
 @worker_process_init.connect
@@ -80,6 +84,7 @@ def _warm_up(**_: Any) -> None:
     """
     global _state
     _state = runner.start(get_settings(), _skills_served())
+    announce(_state.redis, _node[0], list(_state.skills))
 
 
 @worker_process_shutdown.connect

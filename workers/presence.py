@@ -1,0 +1,42 @@
+"""Workers announce themselves in Redis (node, device, warm skills) so `pipegram status` and /status can tell."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import threading
+import time
+
+import redis
+
+from shared.keys import worker_key
+
+REFRESH_S = 15
+TTL_S = 45  # a worker that stops refreshing (killed, host gone) drops out within this
+
+
+def describe_device() -> str:
+    """Where this process runs its models, e.g. "cuda:0 (NVIDIA H200)" or "cpu"."""
+    import torch
+
+    if not torch.cuda.is_available():
+        return "cpu"
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES", "")
+    return f"cuda:0 (GPU {visible or 0}: {torch.cuda.get_device_name(0)})"
+
+
+def announce(r: redis.Redis, node: str, skills: list[str]) -> None:
+    """Publish this worker process now and every REFRESH_S seconds, from a daemon thread."""
+    info = json.dumps({"node": node, "host": socket.gethostname(), "pid": os.getpid(), "device": describe_device(),
+                       "skills": skills, "started": time.time()})
+    key = worker_key(f"{node}:{os.getpid()}")
+
+    def refresh() -> None:
+        while True:
+            with contextlib.suppress(redis.RedisError):  # Redis restarting: the next refresh puts us back
+                r.set(key, info, ex=TTL_S)
+            time.sleep(REFRESH_S)
+
+    threading.Thread(target=refresh, name="presence", daemon=True).start()
