@@ -38,6 +38,8 @@ class ModelSpec:
     model: str
     dtype: str = "auto"
     device: str = "auto"
+    # "auto" spreads a model too big for one GPU over all visible GPUs (accelerate); then `device` is unused.
+    device_map: str | None = None
     batch_size: int = 1
     batch_window_ms: float = 10.0  # how long a batched worker waits for more jobs to join a model call
     trust_remote_code: bool = False
@@ -89,6 +91,7 @@ def load_pipeline(task: str, tiny_kind: str, spec: ModelSpec, cache_dir: Path, l
     log.info("loading %s model %s on %s (%s)", task, source, device, dtype)
     if loader is not None:
         return loader(source, device, dtype, spec)
-    return pipeline(task, model=source, device=device, dtype=dtype,  # type: ignore[call-overload]
-                    trust_remote_code=spec.trust_remote_code)
+    placement = {"device_map": spec.device_map} if spec.device_map else {"device": device}
+    return pipeline(task, model=source, dtype=dtype, trust_remote_code=spec.trust_remote_code,  # type: ignore[call-overload]
+                    **placement)
 

@@ -81,6 +81,8 @@ def start(settings: Settings, skill_names: list[str], batching: bool = False) ->
         skill, began = load_skill(name), time.perf_counter()
         pipe = load_pipeline(skill.TASK, skill.TINY_MODEL, specs[name], settings.pipegram_cache_dir,
                              getattr(skill, "load", None))
+        if sample := getattr(skill, "WARMUP", None):
+            skill.forward(pipe, [sample], specs[name])  # the first call pays for lazy init; not a user's job
         state.skills[name] = Warm(skill, specs[name], pipe, make_batcher(name, skill, specs[name], pipe)
                                   if batching and specs[name].batch_size > 1 else None)
         log.info("skill %s warm in %.1f s (pid %d)", name, time.perf_counter() - began, os.getpid())

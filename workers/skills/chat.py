@@ -18,6 +18,8 @@ CUT_NOTICE = "✂️ Your message was very long, so I read only its first {limit
 
 Conversation = list[dict[str, str]]
 
+WARMUP: Conversation = [{"role": "user", "content": "Hello"}]
+
 
 def preprocess(job: Job, ctx: SkillContext) -> Conversation:
     """The remembered turns plus the new message, as chat-template messages."""

@@ -21,6 +21,8 @@ USAGE = ("Send two sentences to compare, separated by | or on two lines, e.g.\n"
 
 Scores = list[tuple[str, float]]  # each other sentence with its similarity to the first
 
+WARMUP = ["A cat sat on the mat.", "A kitten sat on the rug."]
+
 
 def split_sentences(text: str) -> list[str]:
     """The sentences of `A | B | ...`, or one per line."""

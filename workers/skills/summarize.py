@@ -45,6 +45,9 @@ class Summary:
     length: str = "medium"
 
 
+WARMUP = Summary("Pipegram answers every message exactly once. It runs on its owner's own machines.", "short")
+
+
 def preprocess(job: Job, ctx: SkillContext) -> Summary:
     """The text and the length; BadInput when there is nothing to summarise or far too much."""
     text = job_text(job, ctx, MAX_CHARS, "Send the part you care about most, or split it into a few documents.")

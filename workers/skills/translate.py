@@ -54,6 +54,9 @@ def guess_source(text: str) -> str:
     return best if best and counts[best] * 2 >= letters else "eng_Latn"
 
 
+WARMUP = Translation("Good morning.", target="fra_Latn", source="eng_Latn")
+
+
 def preprocess(job: Job, ctx: SkillContext) -> Translation:
     """The text and languages; BadInput when there is nothing to translate or far too much."""
     text = job_text(job, ctx, MAX_CHARS, "Send it in parts, or as several messages.")
