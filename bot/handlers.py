@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram.constants import ChatAction
+from telegram.constants import ChatAction, ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import limits, texts
@@ -22,6 +22,8 @@ from shared.status import read_status, render_status
 
 log = logging.getLogger(__name__)
 
+GROUP_TYPES: tuple[str, ...] = (ChatType.GROUP, ChatType.SUPERGROUP)
+
 # A forwarded text at least this long is summarised instead of chatted about.
 FORWARD_SUMMARY_CHARS = 1000
 
@@ -31,15 +33,39 @@ def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
 
 
 async def refuse_strangers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stop updates from users outside ALLOWED_USERS before anything is enqueued; tell them once."""
-    user = update.effective_user
-    if settings_of(context).user_allowed(user.id if user else None):
+    """Stop updates from users outside ALLOWED_USERS, or groups outside ALLOWED_GROUPS, before anything
+    is enqueued; tell each once."""
+    user, chat, settings = update.effective_user, update.effective_chat, settings_of(context)
+    if chat and chat.type in GROUP_TYPES and not settings.group_allowed(chat.id):
+        await tell_once(update, context, chat.id, texts.GROUP_NOT_ALLOWED.format(chat_id=chat.id))
+    elif not settings.user_allowed(user.id if user else None):
+        await tell_once(update, context, user.id if user else 0, texts.NOT_ALLOWED.format(user_id=user and user.id))
+    else:
         return
-    refused: set[int] = context.bot_data.setdefault("refused", set())
-    if user and update.effective_message and user.id not in refused:
-        refused.add(user.id)
-        await update.effective_message.reply_text(texts.NOT_ALLOWED.format(user_id=user.id))
     raise ApplicationHandlerStop
+
+
+async def tell_once(update: Update, context: ContextTypes.DEFAULT_TYPE, who: int, text: str) -> None:
+    refused: set[int] = context.bot_data.setdefault("refused", set())
+    if update.effective_message and who not in refused:
+        refused.add(who)
+        await update.effective_message.reply_text(text)
+
+
+def addressed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The message's text if it is meant for the bot (always in private; in groups only when it mentions
+    or replies to the bot, with the mention taken out), else None."""
+    message, bot = update.effective_message, context.bot
+    text = message.text or message.caption or ""
+    if message.chat.type not in GROUP_TYPES:
+        return text
+    replied = message.reply_to_message
+    if replied and replied.from_user and replied.from_user.id == bot.id:
+        return text
+    mention = f"@{bot.username}"
+    if mention.casefold() in text.casefold():
+        return " ".join(word for word in text.split() if word.casefold() != mention.casefold())
+    return None
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -76,14 +102,18 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Point the user to /help."""
+    """Point the user to /help (in groups only if the command was meant for this bot)."""
+    if addressed_text(update, context) is None:
+        return
     command = (update.effective_message.text or "/").split()[0].split("@")[0]
     await update.effective_message.reply_text(texts.UNKNOWN_COMMAND.format(command=command))
 
 
 async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Say plainly which kind of message the bot cannot handle."""
+    """Say plainly which kind of message the bot cannot handle (in groups only when addressed)."""
     message = update.effective_message
+    if addressed_text(update, context) is None:
+        return
     if message.document and (message.document.mime_type or "").startswith("text/"):
         await message.reply_text(texts.TEXT_FILE_HINT)
         return
@@ -92,10 +122,16 @@ async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Keep a text message for /find; queue it for the chat skill, or for a summary if it is a long forward."""
+    """Keep a text message for /find; queue it for the chat skill, or for a summary if it is a long forward.
+
+    In groups only messages that mention or reply to the bot are answered (all are kept for /find).
+    """
     message = update.effective_message
-    text = message.text or ""
-    await keep_message(context.bot_data["redis"], message.chat_id, message.message_id, text, settings_of(context))
+    await keep_message(context.bot_data["redis"], message.chat_id, message.message_id, message.text or "",
+                       settings_of(context))
+    text = addressed_text(update, context)
+    if text is None:
+        return
     if message.forward_origin and len(text) >= FORWARD_SUMMARY_CHARS:
         await submit(update, context, "summarize", text)
     else:

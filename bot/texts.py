@@ -53,6 +53,9 @@ VOICE_NEEDS_SPEECH = (
 
 DOCUMENT_TOO_BIG = "📄 That file is too big for me. Send a plain-text file under 1 MB, or the part you need."
 
+GROUP_NOT_ALLOWED = ("Sorry, this Pipegram bot is not enabled for this group. "
+                     "Its owner can add the group's id ({chat_id}) to ALLOWED_GROUPS.")
+
 NOT_ALLOWED = (
     "Sorry, this is a private Pipegram bot and your account is not on its list of users. "
     "Ask its owner to add your Telegram id ({user_id}) to ALLOWED_USERS."

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     pipegram_models: str = "default"
     allowed_users: Annotated[frozenset[int], NoDecode] = frozenset()
+    allowed_groups: Annotated[frozenset[int], NoDecode] = frozenset()
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
@@ -39,7 +40,7 @@ class Settings(BaseSettings):
     pipegram_user_rate: int = 30
     log_level: str = "INFO"
 
-    @field_validator("allowed_users", mode="before")
+    @field_validator("allowed_users", "allowed_groups", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
@@ -61,6 +62,10 @@ class Settings(BaseSettings):
     def user_allowed(self, user_id: int | None) -> bool:
         """Whether ALLOWED_USERS lets this user in (empty means everyone)."""
         return not self.allowed_users or user_id in self.allowed_users
+
+    def group_allowed(self, chat_id: int) -> bool:
+        """Whether ALLOWED_GROUPS lets the bot work in this group (empty means every group)."""
+        return not self.allowed_groups or chat_id in self.allowed_groups
 
 
 @lru_cache
