@@ -75,11 +75,13 @@ def start_redis(log_dir: Path, *extra: str, port: int | None = None,
                                    "--dir", str(data), *extra], log_dir)
     url = f"redis://:{password}@127.0.0.1:{port}/0" if password else f"redis://127.0.0.1:{port}/0"
 
-    def ping() -> bool:
-        try:
-            return bool(redis.Redis.from_url(url, socket_connect_timeout=0.2).ping())
-        except redis.RedisError:
-            return False
-
-    wait_until(ping, "redis-server answering PING", 20, proc)
+    wait_until(lambda: redis_answers(url), "redis-server answering PING", 20, proc)
     return proc, url
+
+
+def redis_answers(url: str) -> bool:
+    """Whether a Redis at this URL answers PING now."""
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False

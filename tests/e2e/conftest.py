@@ -45,6 +45,14 @@ def start_stack(name: str, token: str, emulator_url: str, redis_url: str, log_di
     return Stack(client, redis_url, worker, bot, env)
 
 
+def stack_with_models(name: str, token: str, models_toml: str, db: int, emulator_url: str, redis_url: str,
+                      log_dir: Path, cache: Path) -> Stack:
+    """A stack with tiny models configured by its own TOML, on its own Redis database (so its own queues)."""
+    config = log_dir / f"{name}-models.toml"
+    config.write_text(f'base = "tiny"\n{models_toml}')
+    return start_stack(name, token, emulator_url, f"{redis_url.rsplit('/', 1)[0]}/{db}", log_dir, str(config), cache)
+
+
 @pytest.fixture(scope="session")
 def stack(emulator_url: str, redis_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
     """The shared stack most end-to-end tests talk to."""

@@ -11,7 +11,7 @@ import redis
 from bot import texts
 from shared.keys import history_key
 from shared.telegram import utf16_len
-from tests.e2e.conftest import Stack, start_stack
+from tests.e2e.conftest import Stack, stack_with_models
 from tests.processes import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -61,12 +61,11 @@ def test_the_chat_remembers_turns_until_reset(stack: Stack) -> None:
 
 
 def test_a_10000_character_answer_arrives_in_ordered_pieces(emulator_url: str, redis_url: str, log_dir: Path,
-                                                            models_cache: Path, tmp_path: Path) -> None:
-    config = tmp_path / "long.toml"
-    config.write_text('base = "tiny"\n[chat.generate]\nmax_new_tokens = 2400\nmin_new_tokens = 2400\n')
-    long_redis = redis_url.rsplit("/", 1)[0] + "/1"  # its own queues, so the shared worker cannot take the job
-    long = start_stack("long", "222222:long-reply-token", emulator_url, long_redis, log_dir, str(config),
-                       models_cache)
+                                                            models_cache: Path) -> None:
+    # Its own Redis database, so its own queues: the shared worker cannot take the job.
+    long = stack_with_models("long", "222222:long-reply-token", "[chat.generate]\nmax_new_tokens = 2400\n"
+                             "min_new_tokens = 2400\n", 1, emulator_url, redis_url, log_dir, models_cache)
+    long_redis = long.redis_url
     try:
         sent = long.client.send_text("tell me everything", user_id=6001)
         replies = long.client.wait_for_replies(6001, count=3, timeout=120)

@@ -12,7 +12,7 @@ import pytest
 from celery import Celery
 
 from bot import texts
-from tests.e2e.conftest import Stack, start_stack
+from tests.e2e.conftest import Stack, stack_with_models, start_stack
 from tests.processes import Process, start_redis, wait_until
 from workers.runner import TOO_SLOW
 
@@ -134,13 +134,11 @@ class RunsCode:
 
 
 @pytest.fixture(scope="module")
-def slow(emulator_url: str, redis_url: str, log_dir: Path, models_cache: Path, tmp_path_factory) -> Iterator[Stack]:
+def slow(emulator_url: str, redis_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
     """A chat skill whose answers take far longer than its 2-second time limit."""
-    config = tmp_path_factory.mktemp("slow") / "models.toml"
-    config.write_text('base = "tiny"\n[chat]\ntime_limit = 2\n[chat.generate]\n'
-                      'max_new_tokens = 3000\nmin_new_tokens = 3000\n')
-    stack = start_stack("slow", "666666:slow-token", emulator_url, redis_url.rsplit("/", 1)[0] + "/4", log_dir,
-                        str(config), models_cache)
+    stack = stack_with_models("slow", "666666:slow-token", "[chat]\ntime_limit = 2\n[chat.generate]\n"
+                              "max_new_tokens = 3000\nmin_new_tokens = 3000\n", 4, emulator_url, redis_url, log_dir,
+                              models_cache)
     yield stack
     stack.stop()
 

@@ -10,7 +10,7 @@ import pytest
 import redis
 
 from tests.e2e.conftest import Stack, start_stack
-from tests.processes import free_port, start, wait_until
+from tests.processes import free_port, redis_answers, start, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -28,14 +28,7 @@ def tls_url(log_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
                                "--tls-key-file", str(key), "--tls-ca-cert-file", str(cert), "--tls-auth-clients", "no",
                                "--save", "", "--dir", str(certs)], log_dir)
     url = f"rediss://127.0.0.1:{port}/0?ssl_cert_reqs=required&ssl_ca_certs={cert}"
-
-    def ping() -> bool:
-        try:
-            return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
-        except redis.RedisError:
-            return False
-
-    wait_until(ping, "redis-server answering over TLS", 20, proc)
+    wait_until(lambda: redis_answers(url), "redis-server answering over TLS", 20, proc)
     yield url
     proc.stop()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from shared.jobs import Job
-from tests.e2e.conftest import Stack, start_stack
+from tests.e2e.conftest import Stack, stack_with_models
 from tests.processes import PIPEGRAM, start, wait_until
 from workers.models import ModelSpec, load_pipeline
 from workers.skills import similar
@@ -20,14 +20,11 @@ BATCH_CALL = re.compile(r"similar: one model call for (\d+) jobs")
 
 
 @pytest.fixture(scope="module")
-def scaled(emulator_url: str, redis_url: str, log_dir: Path, models_cache: Path,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def scaled(emulator_url: str, redis_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
     """A stack whose chat answers take a while and whose similarity batches wait up to 300 ms for company."""
-    config = tmp_path_factory.mktemp("scale") / "models.toml"
-    config.write_text('base = "tiny"\n[chat.generate]\nmax_new_tokens = 200\nmin_new_tokens = 200\n'
-                      '[similar]\nbatch_size = 32\nbatch_window_ms = 300\n')
-    stack = start_stack("scale", "888888:scale-token", emulator_url, redis_url.rsplit("/", 1)[0] + "/5", log_dir,
-                        str(config), models_cache)
+    stack = stack_with_models("scale", "888888:scale-token", "[chat.generate]\nmax_new_tokens = 200\n"
+                              "min_new_tokens = 200\n[similar]\nbatch_size = 32\nbatch_window_ms = 300\n", 5,
+                              emulator_url, redis_url, log_dir, models_cache)
     yield stack
     stack.stop()
 
