@@ -52,7 +52,8 @@ function keyboardOf(message, deleted) {
   if (!rows.length || deleted) return null;
   return element("div", {className: "keyboard"}, ...rows.map((row) => element("div", {}, ...row.map((button) => {
     if (button.url) return element("a", {href: button.url, target: "_blank", rel: "noopener"}, button.text);
-    return element("button", {type: "button", onclick: () => press(message, button.callback_data)}, button.text);
+    return element("button", {type: "button", onclick: (event) => press(event.target, message, button.callback_data)},
+      button.text);
   }))));
 }
 
@@ -154,7 +155,8 @@ function kindOf(file) {
   return "document";
 }
 
-async function press(message, data) {
+async function press(button, message, data) {
+  button.classList.add("pressed");
   await post("callbacks", {headers: {"Content-Type": "application/json"},
     body: JSON.stringify({chat_id: message.chat.id, user_id: user.id, message_id: message.message_id, data})});
 }
@@ -178,10 +180,12 @@ async function toggleRecording() {
     const duration = Math.max(1, Math.round((Date.now() - started) / 1000));
     recorder = null;
     $("record").classList.remove("recording");
+    $("record").textContent = "Record";
     sendFile("voice", blob, blob.type.includes("ogg") ? "voice.ogg" : "voice.webm", {duration});
   };
   recorder.start();
   $("record").classList.add("recording");
+  $("record").textContent = "Stop and send";
 }
 
 $("composer").addEventListener("submit", (event) => {
