@@ -42,7 +42,7 @@ function mediaOf(message) {
   }
   if (message.document) {
     const name = message.document.file_name || "document";
-    return element("a", {href: fileUrl(message.document.file_id), download: name}, `\u{1F4C4} ${name}`);
+    return element("a", {href: fileUrl(message.document.file_id), download: name}, `Download ${name}`);
   }
   return null;
 }
