@@ -51,7 +51,10 @@ function keyboardOf(message, deleted) {
   const rows = (message.reply_markup && message.reply_markup.inline_keyboard) || [];
   if (!rows.length || deleted) return null;
   return element("div", {className: "keyboard"}, ...rows.map((row) => element("div", {}, ...row.map((button) => {
-    if (button.url) return element("a", {href: button.url, target: "_blank", rel: "noopener"}, button.text);
+    if (button.url) {
+      const href = /^(https?|tg):/i.test(button.url) ? button.url : "#";  // no javascript: from a bot
+      return element("a", {href, target: "_blank", rel: "noopener"}, button.text);
+    }
     return element("button", {type: "button", onclick: (event) => press(event.target, message, button.callback_data)},
       button.text);
   }))));
@@ -95,6 +98,7 @@ async function poll(controller) {
   while (!controller.signal.aborted) {
     try {
       const items = await call(`sent?chat_id=${chatId()}&changed_since=${since}&wait=25`, {signal: controller.signal});
+      if (controller.signal.aborted) return;  // another chat was opened meanwhile
       for (const item of items) {
         place(item.message, item);
         since = Math.max(since, item.changed_at);
@@ -167,7 +171,7 @@ async function toggleRecording() {
   try {
     stream = await navigator.mediaDevices.getUserMedia({audio: true});
   } catch (error) {
-    $("status").textContent = `No microphone: ${error.message}`;
+    $("status").textContent = `No microphone (recording needs one, and the page at localhost or https): ${error.message}`;
     return;
   }
   const type = ["audio/ogg;codecs=opus", "audio/webm;codecs=opus"].find((t) => MediaRecorder.isTypeSupported(t));
