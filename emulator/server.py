@@ -11,6 +11,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
 from urllib.parse import unquote
 
 from aiohttp import web
@@ -30,6 +31,7 @@ from emulator.state import (
 )
 from emulator.validate import ApiError, param_int
 from emulator.webhook import Notifier, WebhookDelivery
+from pipegram import LOCAL_TOKEN
 
 log = logging.getLogger("emulator")
 REGISTRY = web.AppKey("registry", Registry)
@@ -38,6 +40,7 @@ DELIVERY = web.AppKey("delivery", WebhookDelivery)
 POLLERS = web.AppKey("pollers", dict)
 MAX_BODY = media.UPLOAD_LIMIT + media.MB  # our own limits answer first, with Telegram's wording
 MAX_WAIT = 300.0
+WEB_DIR = Path(__file__).parent / "web"
 _TOKEN_IN_PATH = re.compile(r"bot[0-9]+(?::|%3A)[^/]+", re.IGNORECASE)
 
 
@@ -265,6 +268,13 @@ async def control_reset(request: web.Request) -> web.Response:
     return _ok(True)
 
 
+async def web_chat(request: web.Request) -> web.Response:
+    """The web chat page. It talks to the bot of ?token=, else to `pipegram up`'s public local token;
+    the page is never told any other token."""
+    page = (WEB_DIR / "index.html").read_text().replace("{{default_token}}", LOCAL_TOKEN)
+    return web.Response(text=page, content_type="text/html")
+
+
 async def healthz(request: web.Request) -> web.Response:
     """Liveness probe."""
     return web.json_response({"ok": True})
@@ -289,6 +299,8 @@ def build_app(token: str | None = None) -> web.Application:
     for verb, path, handler in control_routes:
         app.router.add_route(verb, f"/control/bot{{token}}/{path}", handler)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/", web_chat)
+    app.router.add_static("/web/", WEB_DIR)
     app.router.add_route("*", "/bot{token}/{method}", bot_api)
     app.router.add_get("/file/bot{token}/{path:.+}", download)
     return app

@@ -49,9 +49,10 @@ class SentRecord:
         return max(t for t in (self.sent_at, self.edited_at, self.deleted_at) if t is not None)
 
     def as_dict(self) -> dict:
-        """JSON form; deleted_at stays internal to keep the contract's shape."""
+        """JSON form; deleted_at stays internal, changed_at is what `changed_since` compares."""
         data = asdict(self)
         data.pop("deleted_at")
+        data["changed_at"] = self.changed_at()
         return data
 
 
@@ -300,4 +301,5 @@ def summary(bot: BotState) -> dict:
         "pending_updates": len(bot.updates), "confirmed_offset": bot.confirmed_offset,
         "webhook_url": bot.webhook.get("url", ""), "commands": bot.commands.get("default", []),
         "chats": list(bot.chats.values()), "chat_actions": bot.chat_actions, "bot": bot.user,
+        "callback_queries": list(bot.callbacks.values()),
     }

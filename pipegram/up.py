@@ -88,7 +88,8 @@ def run_all(emulator_port: int) -> int:
         procs.append(("bot", subprocess.Popen([*me, "bot"], env=env)))
         if settings.telegram_bot_token is None:
             print(f"\nNo TELEGRAM_BOT_TOKEN: Pipegram runs against its emulator at {env['TELEGRAM_API_URL']}.\n"
-                  f"Talk to it from another terminal:  pipegram chat --api {env['TELEGRAM_API_URL']}\n"
+                  f"Chat with it in a browser:  open {env['TELEGRAM_API_URL']}/\n"
+                  f"or from another terminal:   pipegram chat --api {env['TELEGRAM_API_URL']}\n"
                   "Press Ctrl-C to stop everything.\n", flush=True)
         return supervise(procs)
     except KeyboardInterrupt:

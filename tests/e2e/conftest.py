@@ -12,6 +12,8 @@ from emulator.client import EmulatorClient
 from shared.skills import SKILL_QUEUES
 from tests.processes import PIPEGRAM, Process, start, wait_until
 
+MAIN_TOKEN = "111111:main-test-token"  # the shared stack's bot
+
 
 @dataclass
 class Stack:
@@ -56,6 +58,6 @@ def stack_with_models(name: str, token: str, models_toml: str, db: int, emulator
 @pytest.fixture(scope="session")
 def stack(emulator_url: str, redis_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
     """The shared stack most end-to-end tests talk to."""
-    stack = start_stack("main", "111111:main-test-token", emulator_url, redis_url, log_dir, cache=models_cache)
+    stack = start_stack("main", MAIN_TOKEN, emulator_url, redis_url, log_dir, cache=models_cache)
     yield stack
     stack.stop()

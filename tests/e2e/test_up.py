@@ -32,6 +32,8 @@ def test_up_runs_everything_and_ctrl_c_stops_it(log_dir: Path, models_cache: Pat
         wait_until(lambda: "pipegram chat" in up.log(), "up printing how to talk to the bot", 60, up)
         private = re.search(r"private Redis at (redis://\S+)", up.log())
         assert private, up.tail()
+        assert f"open http://127.0.0.1:{port}/" in up.log()
+        assert "Pipegram web chat" in httpx.get(f"http://127.0.0.1:{port}/").text
         wait_until(lambda: client.calls("getUpdates"), "the bot polling", 60, up)
         client.send_text("hello there", user_id=4242)
         [reply] = client.wait_for_replies(4242, timeout=120)

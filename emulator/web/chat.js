@@ -1,0 +1,215 @@
+"use strict";
+// The emulator's web chat: plays Telegram users through the control API of one bot token (?token=...).
+
+const USERS = [
+  {id: 4101, first_name: "Alice", username: "alice"},
+  {id: 4102, first_name: "Bob", username: "bob"},
+  {id: 4103, first_name: "Carol", username: "carol"},
+];
+const GROUP = {id: -4100, title: "Test Group"};
+const token = new URLSearchParams(location.search).get("token") || document.body.dataset.defaultToken;
+const api = `/control/bot${encodeURIComponent(token)}`;
+const $ = (id) => document.getElementById(id);
+const mine = new Map();  // chat id -> the messages this page sent there, as the emulator returned them
+let user = USERS[0], inGroup = false, since = 0, poller = null, recorder = null;
+
+const chatId = () => (inGroup ? GROUP.id : user.id);
+const fileUrl = (fileId) => `${api}/files/${encodeURIComponent(fileId)}`;
+
+async function call(path, init = {}) {
+  const response = await fetch(`${api}/${path}`, init);
+  const body = await response.json();
+  if (body.ok) return body.result;
+  if (body.error_code === 401) throw new Error("This emulator does not serve that token: open /?token=<the bot's token>");
+  throw new Error(`${body.error_code}: ${body.description}`);
+}
+
+function element(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
+function mediaOf(message) {
+  const photo = message.photo && message.photo[message.photo.length - 1];
+  if (photo) return element("img", {src: fileUrl(photo.file_id), alt: "photo"});
+  if (message.sticker) return element("img", {src: fileUrl(message.sticker.file_id), alt: "sticker"});
+  for (const kind of ["voice", "audio"]) {
+    if (message[kind]) return element("audio", {src: fileUrl(message[kind].file_id), controls: true, className: kind});
+  }
+  for (const kind of ["video", "video_note", "animation"]) {
+    if (message[kind]) return element("video", {src: fileUrl(message[kind].file_id), controls: true});
+  }
+  if (message.document) {
+    const name = message.document.file_name || "document";
+    return element("a", {href: fileUrl(message.document.file_id), download: name}, `Download ${name}`);
+  }
+  return null;
+}
+
+function keyboardOf(message, deleted) {
+  const rows = (message.reply_markup && message.reply_markup.inline_keyboard) || [];
+  if (!rows.length || deleted) return null;
+  return element("div", {className: "keyboard"}, ...rows.map((row) => element("div", {}, ...row.map((button) => {
+    if (button.url) {
+      const href = /^(https?|tg):/i.test(button.url) ? button.url : "#";  // no javascript: from a bot
+      return element("a", {href, target: "_blank", rel: "noopener"}, button.text);
+    }
+    return element("button", {type: "button", onclick: (event) => press(event.target, message, button.callback_data)},
+      button.text);
+  }))));
+}
+
+function render(message, record) {
+  const fromBot = Boolean(record);
+  const deleted = fromBot && record.deleted;
+  const node = element("div", {className: `msg ${fromBot ? "bot" : "user"}${deleted ? " deleted" : ""}`});
+  node.dataset.messageId = message.message_id;
+  if (inGroup && !fromBot) node.append(element("div", {className: "sender"}, message.from.first_name));
+  const quoted = message.reply_to_message;
+  if (quoted) node.append(element("div", {className: "quote"}, quoted.text || quoted.caption || "[media]"));
+  const body = element("div", {className: "body"});
+  const media = mediaOf(message);
+  if (media) body.append(media);
+  const text = message.text || message.caption;
+  if (text) body.append(element("div", {className: "text"}, text));
+  node.append(body);
+  const keyboard = keyboardOf(message, deleted);
+  if (keyboard) node.append(keyboard);
+  const time = new Date(message.date * 1000).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+  node.append(element("div", {className: "meta"}, `${deleted ? "deleted \u00B7 " : ""}${message.edit_date ? "edited \u00B7 " : ""}${time}`));
+  return node;
+}
+
+function place(message, record) {
+  const list = $("messages");
+  const node = render(message, record);
+  const old = list.querySelector(`[data-message-id="${message.message_id}"]`);
+  if (old) {
+    old.replaceWith(node);
+  } else {
+    const later = [...list.children].find((other) => Number(other.dataset.messageId) > message.message_id);
+    list.insertBefore(node, later || null);
+    list.scrollTop = list.scrollHeight;
+  }
+}
+
+async function poll(controller) {
+  while (!controller.signal.aborted) {
+    try {
+      const items = await call(`sent?chat_id=${chatId()}&changed_since=${since}&wait=25`, {signal: controller.signal});
+      if (controller.signal.aborted) return;  // another chat was opened meanwhile
+      for (const item of items) {
+        place(item.message, item);
+        since = Math.max(since, item.changed_at);
+      }
+      $("status").textContent = "";
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      $("status").textContent = error.message;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}
+
+function openChat() {
+  if (poller) poller.abort();
+  $("messages").replaceChildren();
+  since = 0;
+  for (const message of mine.get(chatId()) || []) place(message);
+  poller = new AbortController();
+  poll(poller);
+}
+
+function sender() {
+  const fields = {user_id: user.id, first_name: user.first_name, username: user.username};
+  return inGroup ? {...fields, chat_id: GROUP.id, chat_type: "group", chat_title: GROUP.title} : fields;
+}
+
+async function post(path, init) {
+  try {
+    return await call(path, {method: "POST", ...init});
+  } catch (error) {
+    $("status").textContent = error.message;
+    return null;
+  }
+}
+
+async function send(init) {
+  const message = await post("messages", init);
+  if (!message) return;
+  const chat = message.chat.id;
+  mine.set(chat, [...(mine.get(chat) || []), message]);
+  if (chat === chatId()) place(message);
+}
+
+const sendJson = (body) => send({headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
+
+function sendFile(kind, blob, filename, extra = {}) {
+  const form = new FormData();
+  for (const [key, value] of Object.entries({...sender(), kind, ...extra})) form.append(key, value);
+  form.append("file", blob, filename);
+  return send({body: form});
+}
+
+function kindOf(file) {
+  for (const [prefix, kind] of [["image/", "photo"], ["audio/", "audio"], ["video/", "video"]]) {
+    if (file.type.startsWith(prefix) && file.type !== "image/gif") return kind;
+  }
+  return "document";
+}
+
+async function press(button, message, data) {
+  button.classList.add("pressed");
+  await post("callbacks", {headers: {"Content-Type": "application/json"},
+    body: JSON.stringify({chat_id: message.chat.id, user_id: user.id, message_id: message.message_id, data})});
+}
+
+async function toggleRecording() {
+  if (recorder) return recorder.stop();
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({audio: true});
+  } catch (error) {
+    $("status").textContent = `No microphone (recording needs one, and the page at localhost or https): ${error.message}`;
+    return;
+  }
+  const type = ["audio/ogg;codecs=opus", "audio/webm;codecs=opus"].find((t) => MediaRecorder.isTypeSupported(t));
+  const chunks = [], started = Date.now();
+  recorder = new MediaRecorder(stream, type ? {mimeType: type} : {});
+  recorder.ondataavailable = (event) => chunks.push(event.data);
+  recorder.onstop = () => {
+    stream.getTracks().forEach((track) => track.stop());
+    const blob = new Blob(chunks, {type: recorder.mimeType});
+    const duration = Math.max(1, Math.round((Date.now() - started) / 1000));
+    recorder = null;
+    $("record").classList.remove("recording");
+    $("record").textContent = "Record";
+    sendFile("voice", blob, blob.type.includes("ogg") ? "voice.ogg" : "voice.webm", {duration});
+  };
+  recorder.start();
+  $("record").classList.add("recording");
+  $("record").textContent = "Stop and send";
+}
+
+$("composer").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = $("text").value;
+  if (!text.trim()) return;
+  $("text").value = "";
+  sendJson({...sender(), text});
+});
+$("file").addEventListener("change", () => {
+  const file = $("file").files[0];
+  if (!file) return;
+  const caption = $("text").value.trim();
+  $("text").value = "";
+  sendFile(kindOf(file), file, file.name, caption ? {caption} : {});
+  $("file").value = "";
+});
+$("record").addEventListener("click", toggleRecording);
+$("user").append(...USERS.map((u, i) => element("option", {value: i}, u.first_name)));
+$("chat").append(element("option", {value: "group"}, GROUP.title));
+$("user").addEventListener("change", () => { user = USERS[$("user").value]; openChat(); });
+$("chat").addEventListener("change", () => { inGroup = $("chat").value === "group"; openChat(); });
+openChat();
