@@ -75,15 +75,17 @@ def test_vision_skills_refuse_what_is_not_an_image() -> None:
         detect.preprocess(Job(skill="detect", chat_id=1, user_id=1, message_id=1), ctx)
 
 
-def test_segment_overlays_masks_or_says_it_needs_torchvision(models_cache: Path) -> None:
+def test_segment_overlays_masks_on_the_photo(models_cache: Path) -> None:
     pipe = load_pipeline(segment.TASK, segment.TINY_MODEL, TINY, models_cache, segment.load)
+    assert pipe is not None, "make install puts torchvision beside torch"
+    reply = run(segment, pipe, context({"photo": encode(scene(64, 48), "PNG")}), job("segment"))
+    [attachment] = reply.files
+    overlay = Image.open(io.BytesIO(attachment.data)).convert("RGB")
+    assert overlay.size == (64, 48) and attachment.caption.endswith("region(s)")
+    assert overlay.tobytes() != scene(64, 48).tobytes()
+
+
+def test_segment_without_torchvision_says_how_to_install_it() -> None:
     ctx = context({"photo": encode(scene(64, 48), "PNG")})
-    if pipe is None:
-        with pytest.raises(BadInput, match="needs torchvision.*pip install torch==2.14.1 torchvision==0.29.1"):
-            run(segment, pipe, ctx, job("segment"))
-        return
-    reply = run(segment, pipe, ctx, job("segment"))
-    if reply.files:
-        assert Image.open(io.BytesIO(reply.files[0].data)).size == (64, 48)
-    else:
-        assert reply.text == segment.NOTHING_FOUND
+    with pytest.raises(BadInput, match="needs torchvision.*pip install torch==2.14.1 torchvision==0.29.1"):
+        run(segment, None, ctx, job("segment"))

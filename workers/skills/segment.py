@@ -15,7 +15,7 @@ from PIL import Image
 
 from shared.jobs import Job
 from workers.images import as_attachment, overlay_masks
-from workers.models import ModelSpec
+from workers.models import TINY, ModelSpec
 from workers.skill import BadInput, Reply, SkillContext
 from workers.vision import job_image
 
@@ -28,7 +28,10 @@ NEEDS_TORCHVISION = ("✂️ Segmentation needs torchvision, which this worker d
                      "with: pip install torch==2.14.1 torchvision==0.29.1 (or make install TORCH=\"torch==2.14.1 "
                      "torchvision==0.29.1\"), then restart the worker.")
 NOTHING_FOUND = "✂️ I couldn't find any distinct regions in that photo."
-POINTS_PER_BATCH = 64
+# SAM prompted by a 16 × 16 grid of points (the original uses 32 × 32: 4 × the work for finer regions). Tiny random
+# models get 8 × 8: on CPU the pipeline's mask post-processing grows faster than the grid (3 s vs 21 s).
+POINTS_PER_SIDE = {"default": 16, TINY: 8}
+POINTS_PER_BATCH = 256
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,9 @@ def forward(pipe: Any, batch: list[Image.Image], spec: ModelSpec) -> list[Segmen
         raise BadInput(NEEDS_TORCHVISION)
     found = []
     for image in batch:
-        masks = list(pipe(image, points_per_batch=POINTS_PER_BATCH)["masks"])
+        points = POINTS_PER_SIDE[TINY if spec.model == TINY else "default"]
+        result = pipe(image, points_per_crop=points, points_per_batch=POINTS_PER_BATCH, **spec.generate)
+        masks = list(result["masks"])
         found.append(Segments(image, sorted(masks, key=lambda mask: -int(mask.sum()))))
     return found
 
