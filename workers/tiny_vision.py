@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from workers.tiny import word_tokenizer
 
@@ -21,11 +22,12 @@ def build_detr(dest: Path) -> None:
     import torch
     from transformers import DetrConfig, DetrForObjectDetection, DetrImageProcessor, ResNetConfig
 
-    backbone = ResNetConfig(embedding_size=8, hidden_sizes=[8, 16], depths=[1, 1], layer_type="basic",
-                            out_features=["stage2"])
-    config = DetrConfig(backbone_config=backbone, use_timm_backbone=False, use_pretrained_backbone=False,
-                        d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-                        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, num_queries=6,
+    stages: dict[str, Any] = {"out_features": ["stage2"]}
+    backbone = ResNetConfig(embedding_size=8, hidden_sizes=[8, 16], depths=[1, 1], layer_type="basic", **stages)
+    no_timm: dict[str, Any] = {"use_timm_backbone": False, "use_pretrained_backbone": False}
+    config = DetrConfig(backbone_config=backbone, **no_timm, d_model=16, encoder_layers=1, decoder_layers=1,
+                        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32,
+                        decoder_ffn_dim=32, num_queries=6,
                         id2label=dict(enumerate(DETR_LABELS)), label2id={k: i for i, k in enumerate(DETR_LABELS)})
     torch.manual_seed(0)
     model = DetrForObjectDetection(config)
@@ -49,7 +51,7 @@ def build_sam(dest: Path) -> None:
                              "iou_head_hidden_dim": 8})
     torch.manual_seed(0)
     model = SamModel(config)
-    decoder = model.mask_decoder
+    decoder: Any = model.mask_decoder
     with torch.no_grad():  # random masks fail SAM's quality filters: claim full confidence, sharpen the logits
         decoder.iou_prediction_head.proj_out.weight.zero_()
         decoder.iou_prediction_head.proj_out.bias.fill_(1.0)
@@ -85,7 +87,7 @@ def build_vlm(dest: Path) -> None:
                        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
                        pad_token_id=tokenizer.pad_token_id)
     image_token = tokenizer.convert_tokens_to_ids("<image>")
-    config = LlavaConfig(vision_config=vision, text_config=text, image_token_id=image_token,
+    config = LlavaConfig(vision_config=vision, text_config=text, image_token_index=image_token,
                          vision_feature_select_strategy="default", vision_feature_layer=-1)
     torch.manual_seed(0)
     model = LlavaForConditionalGeneration(config)
