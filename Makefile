@@ -1,12 +1,13 @@
 # The two commands: `make run` (install and run Pipegram) and `make test` (install and run the tests).
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# The CPU build of torch; on a GPU machine use e.g. TORCH="torch==2.13.0 --index-url <your CUDA wheel index>".
-TORCH ?= torch==2.13.0
+# torch with torchvision (SAM's mask post-processing needs it). PyPI's torch 2.14.1 is a CUDA build that also runs
+# on CPU; for another CUDA version use e.g. TORCH="torch==2.14.1 torchvision==0.29.1 --index-url <your wheel index>".
+TORCH ?= torch==2.14.1 torchvision==0.29.1
 
 .PHONY: install run test lint bench clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml Makefile
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q $(TORCH)

@@ -9,7 +9,7 @@ import signal
 from telegram import BotCommand, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot import handlers, text_tools, texts, updates
+from bot import handlers, text_tools, texts, updates, vision
 from shared import store
 from shared.settings import Settings, get_settings
 from shared.telegram import configure_logging
@@ -42,6 +42,10 @@ def build_application(settings: Settings) -> Application:
         CommandHandler("summarize", text_tools.summarize),
         CommandHandler("similar", text_tools.similar),
         CommandHandler("find", text_tools.find),
+        CommandHandler(["segment", "caption", "ask"], vision.command),
+        MessageHandler((filters.PHOTO | filters.Document.IMAGE) & filters.UpdateType.MESSAGE, vision.photo),
+        MessageHandler(filters.Document.ALL & filters.CaptionRegex(vision.CAPTION_COMMAND) & filters.UpdateType.MESSAGE,
+                       vision.not_an_image),
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, handlers.chat),
         # Last: anything no skill above took. Edited messages are ignored by design.
         MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, handlers.unknown_command),

@@ -139,7 +139,8 @@ async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str, text: str = "", *,
-                 file_id: str | None = None, options: dict[str, Any] | None = None) -> None:
+                 file_id: str | None = None, options: dict[str, Any] | None = None,
+                 action: str = ChatAction.TYPING) -> None:
     """Build a job from the update, enqueue it and show that work has started."""
     message, user = update.effective_message, update.effective_user
     r = context.bot_data["redis"]
@@ -157,7 +158,7 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str,
         raise NotQueued(f"job {job.job_id} for chat {job.chat_id}: {exc}") from exc
     await limits.track_waiting(r, user.id, job.job_id)
     log.info("queued job %s skill=%s chat=%s", job.job_id, skill, job.chat_id)
-    await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+    await context.bot.send_chat_action(message.chat_id, action)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

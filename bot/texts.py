@@ -17,6 +17,10 @@ HELP = (
     "message. /summarize short or /summarize long sets the length.\n"
     "🔗 /similar A cat sat on the mat | A kitten sat on the rug — how close two sentences are in meaning\n"
     "🔎 /find when is the meeting — the messages of this chat closest in meaning to your words\n"
+    "📷 Send a photo (or an image file) — I mark the objects in it and count them\n"
+    "✂️ /segment — as a photo's caption, or a reply to a photo: its regions, each in its own colour\n"
+    "🖼 /caption — as a photo's caption or a reply to one: a sentence about the photo\n"
+    "❓ /ask how many people are there? — as a photo's caption or a reply to one: an answer about the photo\n"
     "/reset — forget our conversation (and the messages kept for /find)\n"
     "/cancel — cancel your requests that are still waiting\n"
     "/status — which workers are online, on which device, and how many jobs wait\n"
@@ -76,6 +80,15 @@ UNKNOWN_COMMAND = "I don't know the command {command}. Send /help to see what I 
 TEXT_FILE_HINT = ("📄 Got your file. Reply to it with /summarize, or /translate and a language, "
                   "and I'll read it.")
 
+VISION_USAGE = ("📷 Send me a photo, with /segment, /caption or /ask and a question as its caption, "
+                "or reply with one of those to a photo.")
+
+ASK_USAGE = "❓ Ask a question about the photo, e.g. /ask how many people are there?"
+
+NOT_AN_IMAGE = "🖼 That file isn't an image I can look at. Send a photo, or a JPEG, PNG or WebP file."
+
+IMAGE_FILE_TOO_BIG = "🖼 That file is too big for me (over 20 MB). Send it as a photo, or a smaller image."
+
 UNSUPPORTED = "I can't do anything with {what} yet. Send me a text message, or /help to see what I can do."
 
 # What a message holds, as users would name it, for UNSUPPORTED; the first attribute present wins.
@@ -91,6 +104,9 @@ COMMANDS = [
     ("summarize", "Summarise a text, a reply or a .txt file"),
     ("similar", "Compare two sentences: A | B"),
     ("find", "Search this chat's messages by meaning"),
+    ("segment", "Colour a photo's regions: caption or reply /segment"),
+    ("caption", "Describe a photo: caption or reply /caption"),
+    ("ask", "Ask about a photo: /ask what breed is this dog?"),
     ("language", "Your default /translate language"),
     ("help", "What I can do, with examples"),
     ("reset", "Forget our conversation"),

@@ -1,9 +1,10 @@
 # The worker image: torch with CUDA, transformers and the skills. One container per GPU.
 FROM python:3.11-slim
-ARG TORCH="torch==2.13.0"
+# torchvision: transformers 5 needs it for SAM (the segment skill).
+ARG TORCH="torch==2.14.1 torchvision==0.29.1"
 ENV TOKENIZERS_PARALLELISM=false HF_HOME=/models/hf PIPEGRAM_CACHE_DIR=/models/pipegram
 WORKDIR /app
-RUN pip install --no-cache-dir "$TORCH"
+RUN pip install --no-cache-dir $TORCH
 COPY pyproject.toml README.md ./
 COPY bot bot
 COPY shared shared

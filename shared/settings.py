@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     pipegram_recent_ttl: int = 7 * 24 * 3600
     pipegram_max_waiting: int = 5
     pipegram_user_rate: int = 30
+    pipegram_detection_threshold: float = 0.5
+    pipegram_max_image_pixels: int = 40_000_000
     log_level: str = "INFO"
 
     @field_validator("allowed_users", "allowed_groups", mode="before")

@@ -22,6 +22,9 @@ DEFAULT_MODELS: dict[str, str] = {
     "summarize": "sshleifer/distilbart-cnn-12-6",
     "similar": "sentence-transformers/all-MiniLM-L6-v2",
     "find": "sentence-transformers/all-MiniLM-L6-v2",
+    "detect": "PekingU/rtdetr_r50vd",  # DETR-family with its own ResNet: no timm (facebook/detr-resnet-50 needs it)
+    "segment": "facebook/sam-vit-base",
+    "describe": "HuggingFaceTB/SmolVLM-256M-Instruct",
 }
 
 # Largest dynamic batch per skill on batched workers (queue `embed`), unless the models TOML says otherwise.

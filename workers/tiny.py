@@ -6,6 +6,7 @@ path as a real model. Builders are keyed by model kind, not skill: several skill
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -134,11 +135,19 @@ def build_sentence_embedder(dest: Path) -> None:
         SentenceTransformer(modules=modules, device="cpu").save(str(dest))
 
 
+def _vision(name: str) -> Callable[[Path], None]:
+    """A builder from workers.tiny_vision, imported when used (it imports this module)."""
+    return lambda dest: getattr(importlib.import_module("workers.tiny_vision"), name)(dest)
+
+
 BUILDERS: dict[str, Callable[[Path], None]] = {
     "chat-lm": build_chat_lm,
     "summarizer": build_summarizer,
     "nllb": build_nllb,
     "sentence-embedder": build_sentence_embedder,
+    "detr": _vision("build_detr"),
+    "sam": _vision("build_sam"),
+    "vlm": _vision("build_vlm"),
 }
 
 

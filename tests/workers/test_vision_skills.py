@@ -1,0 +1,91 @@
+"""Detect, describe and segment with tiny random models: real pipelines, images by file_id, clear bad-input replies."""
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from shared.jobs import Job
+from shared.settings import Settings
+from tests.imagefiles import encode, scene
+from workers.images import Box
+from workers.models import ModelSpec, load_pipeline
+from workers.skill import BadInput, Skill, SkillContext
+from workers.skills import describe, detect, segment
+
+TINY = ModelSpec("tiny")
+
+
+def context(files: dict[str, bytes], **settings: Any) -> SkillContext:
+    return SkillContext(redis=None, settings=Settings(_env_file=None, **settings),  # type: ignore[arg-type]
+                        download=files.__getitem__)
+
+
+def job(skill: str, **options: Any) -> Job:
+    return Job(skill=skill, chat_id=1, user_id=1, message_id=1, file_id="photo", options=options)
+
+
+def run(skill: Skill, pipe: Any, ctx: SkillContext, job: Job) -> Any:
+    [output] = skill.forward(pipe, [skill.preprocess(job, ctx)], TINY)
+    return skill.postprocess(output, job, ctx)
+
+
+@pytest.fixture(scope="module")
+def detector(models_cache: Path) -> Any:
+    return load_pipeline(detect.TASK, detect.TINY_MODEL, TINY, models_cache)
+
+
+def test_detection_draws_boxes_on_the_photo_and_counts_them(detector: Any) -> None:
+    photo = scene(320, 240)
+    reply = run(detect, detector, context({"photo": encode(photo, "JPEG")}), job("detect"))
+    [attachment] = reply.files
+    out = Image.open(io.BytesIO(attachment.data))
+    assert attachment.kind == "photo" and out.size == photo.size
+    assert " × " in attachment.caption and attachment.caption.split(" × ")[1].split(",")[0] in ("dog", "cat", "person")
+
+
+def test_the_threshold_setting_and_nothing_found(detector: Any) -> None:
+    ctx = context({"photo": encode(scene(), "PNG")}, pipegram_detection_threshold=1.01)
+    reply = run(detect, detector, ctx, job("detect"))
+    assert reply.files == () and "didn't find any objects" in reply.text
+
+
+def test_count_caption_orders_by_count() -> None:
+    boxes = [Box(label, 0.9, 0, 0, 1, 1) for label in ("person", "dog", "dog", "cat")]
+    assert detect.count_caption(boxes) == "2 × dog, 1 × cat, 1 × person"
+
+
+def test_describe_captions_and_answers(models_cache: Path) -> None:
+    pipe = load_pipeline(describe.TASK, describe.TINY_MODEL, TINY, models_cache)
+    ctx = context({"photo": encode(scene(), "JPEG")})
+    caption = run(describe, pipe, ctx, job("describe"))
+    answer = run(describe, pipe, ctx, job("describe", question="what colour is the ball?"))
+    assert caption.text.startswith("🖼 ") and len(caption.text) > 3
+    assert answer.text.startswith("❓ what colour is the ball?\n💬 ")
+
+
+def test_vision_skills_refuse_what_is_not_an_image() -> None:
+    ctx = context({"photo": b"plain text, not a picture"})
+    for skill in (detect, describe, segment):
+        with pytest.raises(BadInput, match="couldn't read that as an image"):
+            skill.preprocess(job("x"), ctx)
+    with pytest.raises(BadInput, match="Send a photo"):
+        detect.preprocess(Job(skill="detect", chat_id=1, user_id=1, message_id=1), ctx)
+
+
+def test_segment_overlays_masks_on_the_photo(models_cache: Path) -> None:
+    pipe = load_pipeline(segment.TASK, segment.TINY_MODEL, TINY, models_cache, segment.load)
+    assert pipe is not None, "make install puts torchvision beside torch"
+    reply = run(segment, pipe, context({"photo": encode(scene(64, 48), "PNG")}), job("segment"))
+    [attachment] = reply.files
+    overlay = Image.open(io.BytesIO(attachment.data)).convert("RGB")
+    assert overlay.size == (64, 48) and attachment.caption.endswith("region(s)")
+    assert overlay.tobytes() != scene(64, 48).tobytes()
+
+
+def test_segment_without_torchvision_says_how_to_install_it() -> None:
+    ctx = context({"photo": encode(scene(64, 48), "PNG")})
+    with pytest.raises(BadInput, match="needs torchvision.*pip install torch==2.14.1 torchvision==0.29.1"):
+        run(segment, None, ctx, job("segment"))
