@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     pipegram_recent_ttl: int = 7 * 24 * 3600
     pipegram_max_waiting: int = 5
     pipegram_user_rate: int = 30
+    pipegram_max_audio_s: float = 600
     log_level: str = "INFO"
 
     @field_validator("allowed_users", mode="before")
