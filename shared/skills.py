@@ -11,6 +11,9 @@ SKILL_QUEUES: dict[str, str] = {
     "summarize": "text",
     "similar": "embed",
     "find": "embed",
+    "transcribe": "speech",
+    "say": "speech",
+    "classify_sound": "speech",
 }
 
 

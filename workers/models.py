@@ -22,6 +22,9 @@ DEFAULT_MODELS: dict[str, str] = {
     "summarize": "sshleifer/distilbart-cnn-12-6",
     "similar": "sentence-transformers/all-MiniLM-L6-v2",
     "find": "sentence-transformers/all-MiniLM-L6-v2",
+    "transcribe": "openai/whisper-large-v3-turbo",
+    "say": "facebook/mms-tts-eng",
+    "classify_sound": "laion/clap-htsat-unfused",
 }
 
 # Largest dynamic batch per skill on batched workers (queue `embed`), unless the models TOML says otherwise.
