@@ -11,6 +11,7 @@ import logging
 import subprocess
 import tempfile
 from math import gcd
+from typing import Any
 
 import numpy as np
 import soundfile as sf
@@ -123,10 +124,10 @@ def fetch_audio(job: Job, ctx: SkillContext, rate: int) -> np.ndarray:
         raise BadInput(UNREADABLE) from None
 
 
-def for_pipeline(samples: np.ndarray, rate: int, pipe: object) -> np.ndarray:
-    """Samples at the rate the pipeline's feature extractor expects (it would need torchaudio to resample)."""
-    wanted = pipe.feature_extractor.sampling_rate  # type: ignore[attr-defined]
-    return resample(samples, rate, wanted)
+def for_pipeline(samples: np.ndarray, rate: int, pipe: Any) -> tuple[np.ndarray, int]:
+    """Samples at the rate the pipeline's feature extractor expects (it would need torchaudio to resample), and it."""
+    wanted = pipe.feature_extractor.sampling_rate
+    return resample(samples, rate, wanted), wanted
 
 
 def _minutes(seconds: float) -> str:

@@ -128,3 +128,23 @@ def test_classify_ranks_every_label_with_a_score(models_cache: Path) -> None:
     assert [score for _, score in ranking] == sorted((score for _, score in ranking), reverse=True)
     text = classify_sound.postprocess(ranking, job("classify_sound"), ctx_with(b"")).text
     assert "1. " in text and "2. " in text and np.isfinite(ranking[0][1])
+
+
+class EightKilohertzPipe:
+    """Stands in for a pipeline whose model hears 8 kHz: records what it was given."""
+
+    feature_extractor = type("FeatureExtractor", (), {"sampling_rate": 8_000})()
+
+    def __call__(self, audio: dict, **kwargs) -> dict:
+        self.audio, self.kwargs = audio, kwargs
+        return {"text": " heard", "chunks": [{"timestamp": (0.0, None), "text": " heard"}]}
+
+
+def test_audio_reaches_the_pipeline_at_its_own_rate_with_chunking_and_timestamps() -> None:
+    pipe = EightKilohertzPipe()
+    recording = transcribe.Recording(sounds.tone(2.0, 16_000), "fr", subtitles=False)
+    [transcript] = transcribe.forward(pipe, [recording], ModelSpec("tiny", generate={"num_beams": 2}))
+    assert pipe.audio["sampling_rate"] == 8_000 and len(pipe.audio["raw"]) == 16_000
+    assert pipe.kwargs["chunk_length_s"] == 30 and pipe.kwargs["return_timestamps"] is True
+    assert pipe.kwargs["generate_kwargs"] == {"num_beams": 2, "language": "fr"}
+    assert transcript == transcribe.Transcript("heard", [(0.0, None, " heard")], 2.0)

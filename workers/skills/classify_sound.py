@@ -50,7 +50,7 @@ def preprocess(job: Job, ctx: SkillContext) -> Question:
 def forward(pipe: Any, batch: list[Question], spec: ModelSpec) -> list[list[tuple[str, float]]]:
     """Score every label for each recording, best first."""
     # Each job brings its own labels, and the pipeline takes one label set per call.
-    outputs = [pipe(for_pipeline(question.samples, RATE, pipe), candidate_labels=question.labels) for question in batch]
+    outputs = [pipe(for_pipeline(q.samples, RATE, pipe)[0], candidate_labels=q.labels) for q in batch]
     return [[(out["label"], out["score"]) for out in output] for output in outputs]
 
 

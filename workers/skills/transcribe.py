@@ -67,9 +67,9 @@ def forward(pipe: Any, batch: list[Recording], spec: ModelSpec) -> list[Transcri
     transcripts = []
     for recording in batch:  # jobs may ask for different languages, which generate takes per call
         generate = {**spec.generate, **({"language": recording.language} if recording.language else {})}
-        out = pipe({"raw": for_pipeline(recording.samples, RATE, pipe), "sampling_rate": RATE},
-                   chunk_length_s=CHUNK_S, ignore_warning=True, batch_size=spec.batch_size,
-                   return_timestamps=True, generate_kwargs=generate)
+        samples, rate = for_pipeline(recording.samples, RATE, pipe)
+        out = pipe({"raw": samples, "sampling_rate": rate}, chunk_length_s=CHUNK_S, ignore_warning=True,
+                   batch_size=spec.batch_size, return_timestamps=True, generate_kwargs=generate)
         segments = [(chunk["timestamp"][0], chunk["timestamp"][1], chunk["text"]) for chunk in out.get("chunks", [])]
         transcripts.append(Transcript(out["text"].strip(), segments, len(recording.samples) / RATE))
     return transcripts
