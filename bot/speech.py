@@ -6,7 +6,6 @@ worker can refuse an oversized file before fetching it) and the worker downloads
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -16,11 +15,10 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.handlers import submit
 from bot.preferences import load_prefs, save_pref
+from shared.languages import find_language
 
 VOICE_PREF = "voice"
 LANGUAGE_PREF = "speech_language"
-# A language code (en, haw) or an English name (german); the worker checks it against the model's languages.
-LANGUAGE_RE = re.compile(r"auto|[a-z]{2,3}|[a-z][a-z ]{3,24}")
 
 
 def recording_of(message: Message | None) -> tuple[str, dict[str, Any]] | None:
@@ -38,6 +36,19 @@ def argument(message: Message | None) -> str:
     """What follows the command in a message's text or caption."""
     parts = ((message and (message.text or message.caption)) or "").split(maxsplit=1)
     return parts[1].strip() if len(parts) > 1 else ""
+
+
+def spoken_language(words: str) -> str | None:
+    """`auto`, or the ISO 639-1 code (what Whisper takes) of a language named any way /translate reads; else None."""
+    if words == "auto":
+        return words
+    found = find_language(words)
+    return found.iso if found and found.iso else None
+
+
+def _language_set(code: str) -> str:
+    found = find_language(code)
+    return texts.SPEECHLANG_AUTO if found is None else texts.SPEECHLANG_SET.format(name=found.name, code=code)
 
 
 def caption_command(message: Message | None) -> str | None:
@@ -105,24 +116,23 @@ async def say(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def voice_mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Turn voice mode on or off for this user."""
-    await _set_pref(update, context, VOICE_PREF, "off", lambda choice: choice in ("on", "off"),
+    await _set_pref(update, context, VOICE_PREF, "off", lambda choice: choice if choice in ("on", "off") else None,
                     texts.VOICE_USAGE, texts.VOICE_SET.__getitem__)
 
 
 async def speech_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Set the language this user speaks in recordings, or `auto` to detect it."""
-    await _set_pref(update, context, LANGUAGE_PREF, "auto", LANGUAGE_RE.fullmatch, texts.LANGUAGE_USAGE,
-                    lambda language: texts.LANGUAGE_SET.format(language=language))
+    await _set_pref(update, context, LANGUAGE_PREF, "auto", spoken_language, texts.SPEECHLANG_USAGE, _language_set)
 
 
 async def _set_pref(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, default: str,
-                    valid: Callable[[str], object], usage: str, done: Callable[[str], str]) -> None:
-    """Save a valid choice and confirm it; otherwise show the current value and how to change it."""
+                    read: Callable[[str], str | None], usage: str, done: Callable[[str], str]) -> None:
+    """Save the value a valid choice reads as and confirm it; otherwise show the current value and how to change it."""
     message, r, user_id = update.effective_message, context.bot_data["redis"], update.effective_user.id
-    choice = " ".join(argument(message).lower().split())
-    if not valid(choice):
+    value = read(" ".join(argument(message).lower().split()))
+    if value is None:
         current = (await load_prefs(r, user_id)).get(name, default)
         await message.reply_text(usage.format(current=current))
         return
-    await save_pref(r, user_id, name, choice)
-    await message.reply_text(done(choice))
+    await save_pref(r, user_id, name, value)
+    await message.reply_text(done(value))

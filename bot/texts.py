@@ -101,9 +101,10 @@ VOICE_SET = {
     "on": "🎙 Voice mode is on: send me a voice note and I'll answer it, in text and aloud.",
     "off": "📝 Voice mode is off: I'll reply to voice notes with their transcript.",
 }
-LANGUAGE_USAGE = ("The language I expect in your recordings is {current}. Set it with a code or a name, e.g. "
-                  "/speechlang de or /speechlang german, or /speechlang auto to detect it each time.")
-LANGUAGE_SET = "🗣 Got it: I'll transcribe your recordings as {language}."
+SPEECHLANG_USAGE = ("The language I expect in your recordings is {current}. Set it by name or code, e.g. "
+                    "/speechlang german or /speechlang de, or /speechlang auto to detect it in each recording.")
+SPEECHLANG_SET = "🗣 Got it: I'll expect {name} ({code}) in your recordings."
+SPEECHLANG_AUTO = "🗣 Got it: I'll detect the language of each recording."
 
 COMMANDS = [
     ("translate", "Translate text: /translate french Good morning"),

@@ -119,12 +119,14 @@ def test_voice_mode_answers_a_voice_note_in_text_and_aloud(stack: Stack, clip: b
 
 def test_the_spoken_language_is_a_per_user_setting_the_worker_applies(stack: Stack, clip: bytes) -> None:
     asked = stack.client.send_text("/speechlang klingon", user_id=5108)
-    assert bot_says(stack, asked) == texts.LANGUAGE_SET.format(language="klingon")
+    assert bot_says(stack, asked) == texts.SPEECHLANG_USAGE.format(current="auto")
+    asked = stack.client.send_text("/speechlang Irish", user_id=5108)  # a language Whisper does not know
+    assert bot_says(stack, asked) == texts.SPEECHLANG_SET.format(name="Irish", code="ga")
     voice = send_voice(stack, clip, 5108)
     [refused] = reply_to(stack, voice)
-    assert refused["message"]["text"] == transcribe.UNKNOWN_LANGUAGE.format(language="klingon")
-    asked = stack.client.send_text("/speechlang auto", user_id=5108)
-    assert bot_says(stack, asked) == texts.LANGUAGE_SET.format(language="auto")
+    assert refused["message"]["text"] == transcribe.UNKNOWN_LANGUAGE.format(language="ga")
+    asked = stack.client.send_text("/speechlang deutsch", user_id=5108)
+    assert bot_says(stack, asked) == texts.SPEECHLANG_SET.format(name="German", code="de")
     voice = send_voice(stack, clip, 5108)
     assert reply_to(stack, voice)[0]["message"]["text"] not in ERRORS
 

@@ -45,7 +45,7 @@ def test_a_spoken_voice_note_is_transcribed(whisper) -> None:
 
 
 def test_45_seconds_transcribe_in_chunks_with_timestamps_in_a_set_language(whisper) -> None:
-    recording = transcribe.preprocess(job("transcribe", speech_language="German", srt=True),
+    recording = transcribe.preprocess(job("transcribe", speech_language="de", srt=True),
                                       ctx_with(sounds.encode(sounds.tone(45.0, 16_000), 16_000)))
     assert recording.language == "de" and recording.subtitles
     [transcript] = transcribe.forward(whisper, [recording], TINY)
@@ -55,7 +55,7 @@ def test_45_seconds_transcribe_in_chunks_with_timestamps_in_a_set_language(whisp
 
 def test_an_unknown_spoken_language_is_refused_with_advice() -> None:
     with pytest.raises(BadInput, match="/speechlang auto"):
-        transcribe.preprocess(job("transcribe", speech_language="klingon"), ctx_with(b""))
+        transcribe.preprocess(job("transcribe", speech_language="ga"), ctx_with(b""))  # Irish: not in Whisper
 
 
 def test_srt_cues_are_numbered_timed_and_kept_within_the_recording() -> None:

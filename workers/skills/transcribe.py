@@ -21,8 +21,8 @@ CHUNK_S = 30  # Whisper hears 30 s at a time; the pipeline cuts longer audio int
 
 NOTHING_HEARD = "🤔 I couldn't make out any words in that recording."
 SUBTITLES_READY = "📝 Subtitles for your recording:"
-UNKNOWN_LANGUAGE = ("I don't know the spoken language {language!r}. Set one Whisper knows with e.g. /speechlang en "
-                    "(or de, fr, es...), or let me detect it with /speechlang auto.")
+UNKNOWN_LANGUAGE = ("My speech model can't transcribe the language you set ({language}). Choose another with "
+                    "e.g. /speechlang german, or let me detect it with /speechlang auto.")
 
 
 @dataclass(frozen=True)
@@ -50,15 +50,14 @@ def preprocess(job: Job, ctx: SkillContext) -> Recording:
 
 
 def _language(setting: Any) -> str | None:
-    """A Whisper language code from a code or an English name; None to detect it."""
-    from transformers.models.whisper.tokenization_whisper import LANGUAGES, TO_LANGUAGE_CODE
+    """The user's spoken language as a Whisper language code; None to detect it."""
+    from transformers.models.whisper.tokenization_whisper import LANGUAGES
 
-    value = str(setting or "auto").strip().lower()
-    if value == "auto":
+    code = str(setting or "auto")
+    if code == "auto":
         return None
-    code = value if value in LANGUAGES else TO_LANGUAGE_CODE.get(value)
-    if code is None:
-        raise BadInput(UNKNOWN_LANGUAGE.format(language=value))
+    if code not in LANGUAGES:
+        raise BadInput(UNKNOWN_LANGUAGE.format(language=code))
     return code
 
 
