@@ -148,3 +148,8 @@ def test_audio_reaches_the_pipeline_at_its_own_rate_with_chunking_and_timestamps
     assert pipe.kwargs["chunk_length_s"] == 30 and pipe.kwargs["return_timestamps"] is True
     assert pipe.kwargs["generate_kwargs"] == {"num_beams": 2, "language": "fr"}
     assert transcript == transcribe.Transcript("heard", [(0.0, None, " heard")], 2.0)
+
+
+@pytest.mark.parametrize("skill", [transcribe, say, classify_sound], ids=lambda skill: skill.__name__.rsplit(".")[-1])
+def test_each_speech_skill_warms_up_on_its_own_sample(skill, models_cache: Path) -> None:
+    assert len(skill.forward(load(skill, models_cache), [skill.WARMUP], TINY)) == 1

@@ -31,6 +31,9 @@ class Question:
     labels: list[str]
 
 
+WARMUP = Question(np.zeros(RATE, dtype=np.float32), ["speech", "music"])  # a second of silence
+
+
 def parse_labels(text: str) -> list[str]:
     """Comma- (or line-) separated labels, trimmed, without blanks or repeats."""
     labels = [label.strip() for label in text.replace("\n", ",").split(",")]

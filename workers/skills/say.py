@@ -16,6 +16,7 @@ TINY_MODEL = "vits"
 CHAT_ACTION = "record_voice"
 
 MAX_CHARS = 1000
+WARMUP = "hello"
 
 NOTHING_TO_SAY = "Tell me what to say, e.g. /say hello there, or reply /say to a message."
 TOO_LONG = "That's {n} characters; I read out at most {limit} at a time. Send a shorter text."

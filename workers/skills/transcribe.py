@@ -34,6 +34,9 @@ class Recording:
     subtitles: bool
 
 
+WARMUP = Recording(np.zeros(RATE, dtype=np.float32), None, False)  # a second of silence
+
+
 @dataclass(frozen=True)
 class Transcript:
     """What was heard: the whole text, timed segments (start, end, text) and the recording's length."""
