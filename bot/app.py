@@ -9,12 +9,14 @@ import signal
 from telegram import BotCommand, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot import handlers, text_tools, texts, updates, vision
+from bot import handlers, speech, text_tools, texts, updates, vision
 from shared import store
 from shared.settings import Settings, get_settings
 from shared.telegram import configure_logging
 
 log = logging.getLogger(__name__)
+
+RECORDINGS = filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE | filters.Document.AUDIO | filters.Document.VIDEO
 
 
 def build_application(settings: Settings) -> Application:
@@ -46,6 +48,12 @@ def build_application(settings: Settings) -> Application:
         MessageHandler((filters.PHOTO | filters.Document.IMAGE) & filters.UpdateType.MESSAGE, vision.photo),
         MessageHandler(filters.Document.ALL & filters.CaptionRegex(vision.CAPTION_COMMAND) & filters.UpdateType.MESSAGE,
                        vision.not_an_image),
+        CommandHandler("say", speech.say, filters.UpdateType.MESSAGE),
+        CommandHandler("srt", speech.srt, filters.UpdateType.MESSAGE),
+        CommandHandler("classify", speech.classify, filters.UpdateType.MESSAGE),
+        CommandHandler("voice", speech.voice_mode),
+        CommandHandler("speechlang", speech.speech_language),
+        MessageHandler(RECORDINGS & filters.UpdateType.MESSAGE, speech.recording),
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, handlers.chat),
         # Last: anything no skill above took. Edited messages are ignored by design.
         MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, handlers.unknown_command),

@@ -25,7 +25,6 @@ from shared.languages import (
     parse_languages,
     split_languages,
 )
-from shared.skills import SKILL_QUEUES
 
 TARGET_PREF = "translate_to"  # per-user default target language (an NLLB code)
 SUMMARY_LENGTHS = ("short", "medium", "long")
@@ -85,11 +84,9 @@ async def translate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def translate_voice(update: Update, context: ContextTypes.DEFAULT_TYPE, voice_id: str,
                           options: dict[str, Any]) -> None:
-    """Hand a voice note to the speech skills, which translate the transcript; say so if there are none."""
-    if "transcribe" not in SKILL_QUEUES:
-        await update.effective_message.reply_text(texts.VOICE_NEEDS_SPEECH)
-        return
-    await submit(update, context, "transcribe", file_id=voice_id, options={"then": "translate", **options})
+    """Transcribe the voice note, then translate the transcript (a follow-up job of the speech worker)."""
+    await submit(update, context, "transcribe", file_id=voice_id,
+                 options={"then": "translate", "then_options": options})
 
 
 async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -24,6 +24,13 @@ HELP = (
     "/reset — forget our conversation (and the messages kept for /find)\n"
     "/cancel — cancel your requests that are still waiting\n"
     "/status — which workers are online, on which device, and how many jobs wait\n"
+    "\n"
+    "🎙 Voice notes, audio files and round videos — I reply with what was said.\n"
+    "/srt — subtitles as an .srt file: reply /srt to a voice note, or send a file with the caption /srt\n"
+    "/speechlang de — the language you speak in recordings (/speechlang auto to detect it)\n"
+    "/voice on — voice mode: I answer your voice notes in chat, as text and as a voice note (/voice off)\n"
+    "/say hello there — I read a text aloud as a voice note (or reply /say to a message)\n"
+    "/classify dog barking, vacuum cleaner — reply to a recording and I rank the labels by how it sounds\n\n"
     "/help — this message\n\n"
     "Every message gets exactly one answer; while I work you'll see \"typing…\"."
 )
@@ -48,11 +55,6 @@ LANGUAGE_SET = "🌐 Done: /translate without a language now translates into {na
 SUMMARIZE_USAGE = (
     "Tell me what to summarise: /summarize your text, or reply /summarize to a message or a .txt file, "
     "or forward me a long message. Add short or long for the length: /summarize short ..."
-)
-
-VOICE_NEEDS_SPEECH = (
-    "🎙 Translating voice notes needs the speech skills, which this Pipegram does not run yet. "
-    "Send the words as text and reply /translate to that."
 )
 
 DOCUMENT_TOO_BIG = "📄 That file is too big for me. Send a plain-text file under 1 MB, or the part you need."
@@ -99,6 +101,22 @@ MESSAGE_KINDS = [
     ("document", "files"), ("story", "stories"),
 ]
 
+SAY_USAGE = "Tell me what to say, e.g. /say hello there, or reply /say to a message."
+SRT_USAGE = ("Reply /srt to a voice note or audio file and I'll send its subtitles as an .srt file "
+             "(or send the file with the caption /srt).")
+CLASSIFY_USAGE = ("Reply to a voice note or audio file with labels separated by commas, e.g. "
+                  "/classify dog barking, vacuum cleaner, rain — I'll rank them by how the recording sounds.")
+VOICE_USAGE = ("Voice mode is {current}. With /voice on, I answer your voice notes in chat, as text and as a "
+               "voice note; /voice off goes back to plain transcripts.")
+VOICE_SET = {
+    "on": "🎙 Voice mode is on: send me a voice note and I'll answer it, in text and aloud.",
+    "off": "📝 Voice mode is off: I'll reply to voice notes with their transcript.",
+}
+SPEECHLANG_USAGE = ("The language I expect in your recordings is {current}. Set it by name or code, e.g. "
+                    "/speechlang german or /speechlang de, or /speechlang auto to detect it in each recording.")
+SPEECHLANG_SET = "🗣 Got it: I'll expect {name} ({code}) in your recordings."
+SPEECHLANG_AUTO = "🗣 Got it: I'll detect the language of each recording."
+
 COMMANDS = [
     ("translate", "Translate text: /translate french Good morning"),
     ("summarize", "Summarise a text, a reply or a .txt file"),
@@ -112,5 +130,10 @@ COMMANDS = [
     ("reset", "Forget our conversation"),
     ("cancel", "Cancel your waiting requests"),
     ("status", "Workers online and jobs waiting"),
+    ("say", "Read a text aloud: /say hello there"),
+    ("srt", "Subtitles for a recording: reply /srt to it"),
+    ("classify", "Rank sound labels: reply /classify dog, rain"),
+    ("voice", "Answer voice notes aloud: /voice on or off"),
+    ("speechlang", "Language of your recordings: /speechlang en"),
     ("start", "Say hello"),
 ]

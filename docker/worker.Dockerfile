@@ -4,6 +4,8 @@ FROM python:3.11-slim
 ARG TORCH="torch==2.14.1 torchvision==0.29.1"
 ENV TOKENIZERS_PARALLELISM=false HF_HOME=/models/hf PIPEGRAM_CACHE_DIR=/models/pipegram
 WORKDIR /app
+# ffmpeg reads what soundfile cannot: round video notes (MP4), M4A/AAC, WebM.
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir $TORCH
 COPY pyproject.toml README.md ./
 COPY bot bot

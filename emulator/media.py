@@ -124,14 +124,14 @@ def _photo(bot: BotState, data: bytes) -> list[dict]:
 
 
 def create_media(bot: BotState, kind: str, data: bytes, mime_type: str | None, file_name: str | None,
-                 opts: dict) -> dict | list:
+                 opts: dict, *, allow_empty: bool = False) -> dict | list:
     """Store an upload and build the Message field for it (a list of PhotoSize for photos)."""
     if kind not in KINDS:
         raise bad_request(f"unsupported file kind \"{kind}\"")
     limit = PHOTO_UPLOAD_LIMIT if kind == "photo" else UPLOAD_LIMIT
     if len(data) > limit:
         raise bad_request("file is too big")
-    if not data:
+    if not data and not allow_empty:
         raise bad_request("file must be non-empty")
     if kind == "photo":
         return _photo(bot, data)

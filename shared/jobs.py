@@ -47,6 +47,11 @@ class Job:
                 raise BadJob(f"job field {name!r} must be {kind.__name__}")
         return job
 
+    def followup(self, skill: str, text: str, **options: Any) -> Job:
+        """A new job answering the same message with another skill, e.g. a transcript going on to chat."""
+        return Job(skill=skill, chat_id=self.chat_id, user_id=self.user_id, message_id=self.message_id, text=text,
+                   language=self.language, options=options)
+
     @property
     def reply_key(self) -> str:
         """Identifies the one reply this job owes: (chat, message, skill)."""

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     pipegram_user_rate: int = 30
     pipegram_detection_threshold: float = 0.5
     pipegram_max_image_pixels: int = 40_000_000
+    pipegram_max_audio_s: float = 600
     log_level: str = "INFO"
 
     @field_validator("allowed_users", "allowed_groups", mode="before")

@@ -14,6 +14,9 @@ SKILL_QUEUES: dict[str, str] = {
     "detect": "vision",
     "segment": "vision",
     "describe": "vision",
+    "transcribe": "speech",
+    "say": "speech",
+    "classify_sound": "speech",
 }
 
 

@@ -12,6 +12,7 @@ from shared.settings import Settings
 
 MAX_MESSAGE_UTF16 = 4096
 MAX_CAPTION_UTF16 = 1024
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses larger files: bots cannot download them
 # Opt in to PTB's coming behaviour (retry_after as a timedelta) instead of a deprecation warning per 429.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 

@@ -25,6 +25,9 @@ DEFAULT_MODELS: dict[str, str] = {
     "detect": "PekingU/rtdetr_r50vd",  # DETR-family with its own ResNet: no timm (facebook/detr-resnet-50 needs it)
     "segment": "facebook/sam-vit-base",
     "describe": "HuggingFaceTB/SmolVLM-256M-Instruct",
+    "transcribe": "openai/whisper-large-v3-turbo",
+    "say": "facebook/mms-tts-eng",
+    "classify_sound": "laion/clap-htsat-unfused",
 }
 
 # Largest dynamic batch per skill on batched workers (queue `embed`), unless the models TOML says otherwise.

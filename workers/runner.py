@@ -10,6 +10,7 @@ from typing import Any
 
 import redis
 from celery.exceptions import SoftTimeLimitExceeded
+from telegram.constants import ChatAction
 from telegram.error import NetworkError, RetryAfter
 
 from shared import store
@@ -141,7 +142,7 @@ def answer(state: WorkerState, job: Job) -> Reply:
     if warm is None:
         log.error("job %s: skill %s is not loaded on this worker", job.job_id, job.skill)
         return Reply(FAILED)
-    state.sender.chat_action(job.chat_id)
+    state.sender.chat_action(job.chat_id, getattr(warm.skill, "CHAT_ACTION", ChatAction.TYPING))
     try:
         inputs = warm.skill.preprocess(job, state.ctx)
         output = warm.run(inputs)

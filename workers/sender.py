@@ -15,7 +15,7 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, RetryAfter
 
 from shared.settings import Settings
-from shared.telegram import MAX_CAPTION_UTF16, make_bot, split_message, utf16_len
+from shared.telegram import MAX_CAPTION_UTF16, MAX_DOWNLOAD_BYTES, make_bot, split_message, utf16_len
 from workers.ratelimit import SendRateLimiter
 from workers.skill import Attachment, Reply
 
@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_SEND_ATTEMPTS = 5
+
+
+class FileTooBig(Exception):
+    """Telegram will not hand a bot this file: it is over the download limit."""
 
 
 class TelegramSender:
@@ -95,12 +99,19 @@ class TelegramSender:
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
-    def download(self, file_id: str) -> bytes:
-        """A file a user sent, by its file_id."""
-        return self.call(self._download(file_id))
+    def download(self, file_id: str, limit: int = MAX_DOWNLOAD_BYTES) -> bytes:
+        """A file's bytes by file_id, through getFile; FileTooBig when it is over the limit."""
+        return self.call(self._download(file_id, limit))
 
-    async def _download(self, file_id: str) -> bytes:
-        file = await self.bot.get_file(file_id)
+    async def _download(self, file_id: str, limit: int) -> bytes:
+        try:
+            file = await self.bot.get_file(file_id)
+        except BadRequest as exc:
+            if "too big" in exc.message.lower():
+                raise FileTooBig(file_id) from None
+            raise
+        if (file.file_size or 0) > limit:
+            raise FileTooBig(file_id)
         return bytes(await file.download_as_bytearray())
 
     def chat_action(self, chat_id: int, action: str = ChatAction.TYPING) -> None:

@@ -1,8 +1,8 @@
 """What every skill module provides, and what it hands back: the shape of a skill, in one place.
 
 A skill module defines TASK (the transformers pipeline task), TINY_MODEL (a kind from workers.tiny),
-optionally WARMUP (a sample input run once at start) and `load` (when not a plain pipeline), and
-three functions, like a transformers Pipeline:
+optionally WARMUP (a sample input run once at start), CHAT_ACTION (what the chat shows while it works; "typing"
+if unset) and `load` (when not a plain pipeline), and three functions, like a transformers Pipeline:
     preprocess(job, ctx) -> inputs          parse the job (pure, no model); raise BadInput on bad input
     forward(pipe, batch, spec) -> outputs   run the model on a list of inputs, one output per input
     postprocess(output, job, ctx) -> Reply  render the reply (pure, no model)

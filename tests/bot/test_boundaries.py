@@ -5,7 +5,7 @@ import sys
 
 from tests.processes import ROOT
 
-HEAVY = ("torch", "transformers", "workers", "sentence_transformers", "accelerate")
+HEAVY = ("torch", "transformers", "workers", "sentence_transformers", "accelerate", "soundfile", "scipy")
 
 PROBE = """
 import sys

@@ -6,8 +6,8 @@ import pytest
 
 from bot import texts
 from emulator.client import EmulatorClient
-from shared.skills import SKILL_QUEUES
 from tests.e2e.conftest import Stack
+from tests.sounds import spoken
 from workers.tiny import WORDS
 
 pytestmark = pytest.mark.e2e
@@ -61,11 +61,18 @@ def test_translate_explains_what_to_do_with_unknown_languages_nothing_to_transla
     assert "fra_Latn" in ask(client, 7103, "/translate klingon", reply_to_message_id=original["message_id"])
     assert ask(client, 7103, "/translate") == texts.TRANSLATE_USAGE
     assert ask(client, 7103, "/language elvish").startswith("I don't know the language \"elvish\"")
-    voice = client.send_file("voice", b"OggS\x00fake", filename="voice.ogg", mime_type="audio/ogg", user_id=7103)
-    client.wait_for_replies(7103, after=voice["message_id"], timeout=60)  # the voice note's own answer
-    if "transcribe" not in SKILL_QUEUES:
-        assert ask(client, 7103, "/translate french", reply_to_message_id=voice["message_id"]) == \
-            texts.VOICE_NEEDS_SPEECH
+
+
+def test_translate_a_voice_note_transcribes_it_first(stack: Stack) -> None:
+    client = stack.client
+    voice = client.send_file("voice", spoken("good morning my friend"), filename="voice.ogg", mime_type="audio/ogg",
+                             user_id=7106)
+    client.wait_for_replies(7106, after=voice["message_id"], timeout=60)  # its own transcript
+    asked = client.send_text("/translate french", user_id=7106, reply_to_message_id=voice["message_id"])
+    transcript, translation = client.wait_for_replies(7106, count=2, after=asked["message_id"], timeout=60)
+    assert transcript["message"]["text"].startswith("🗣")
+    assert translation["message"]["text"].startswith("🌐 French:")
+    assert translation["reply_to_message_id"] == transcript["reply_to_message_id"] == asked["message_id"]
 
 
 def test_summarize_typed_text_a_reply_and_a_forwarded_long_message(stack: Stack) -> None:

@@ -82,6 +82,17 @@ def test_user_photos_arrive_as_ascending_sizes(emu: EmulatorThread, token: str, 
     assert voice["voice"]["duration"] == 7 and voice["voice"]["mime_type"] == "audio/ogg"
 
 
+def test_a_user_may_send_an_empty_file_which_a_bot_may_not(emu: EmulatorThread, token: str,
+                                                           client: EmulatorClient) -> None:
+    empty = client.send_file("document", b"", filename="empty.ogg", mime_type="audio/ogg")
+    assert empty["document"]["file_size"] == 0 and client.download(empty["document"]["file_id"]) == b""
+
+    async def scenario(bot: telegram.Bot) -> None:
+        with pytest.raises(BadRequest, match="non-empty"):
+            await bot.send_document(USER, b"", filename="empty.txt")
+    with_bot(emu, token, scenario)
+
+
 class _Receiver(BaseHTTPRequestHandler):
     """Webhook endpoint that fails the first delivery, then accepts."""
 

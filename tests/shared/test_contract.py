@@ -47,3 +47,11 @@ def test_celery_accepts_json_only_and_acks_late() -> None:
     assert conf.task_acks_late and conf.worker_prefetch_multiplier == 1 and conf.task_ignore_result
     assert {q.name for q in conf.task_queues} == set(QUEUES) == {"text", "speech", "vision", "embed"}
     assert set(SKILL_QUEUES.values()) <= set(QUEUES)
+
+
+def test_a_followup_answers_the_same_message_as_a_new_job() -> None:
+    job = Job(skill="transcribe", chat_id=5, user_id=6, message_id=7, language="de", options={"srt": True})
+    followup = job.followup("chat", "the transcript", speak=True)
+    assert (followup.chat_id, followup.user_id, followup.message_id, followup.language) == (5, 6, 7, "de")
+    assert (followup.skill, followup.text, followup.options) == ("chat", "the transcript", {"speak": True})
+    assert followup.job_id != job.job_id and followup.reply_key != job.reply_key

@@ -8,7 +8,8 @@ import pytest
 
 from emulator.client import EmulatorClient
 from shared.settings import Settings
-from workers.sender import TelegramSender
+from shared.telegram import MAX_DOWNLOAD_BYTES
+from workers.sender import FileTooBig, TelegramSender
 from workers.skill import Attachment, Reply
 
 TOKEN = "515151:sender-test"
@@ -69,3 +70,15 @@ def test_text_then_files_in_order_only_the_first_quotes_the_user(sender: Telegra
     assert document["message"]["document"]["file_name"] == "notes.txt"
     assert client.download(document["message"]["document"]["file_id"]) == b"line one\n"
     assert len(document["message"]["caption"]) <= 1024 and document["message"]["caption"].endswith("…")
+
+
+def test_a_users_file_downloads_by_file_id_and_over_20_mb_is_refused(sender: TelegramSender,
+                                                                     client: EmulatorClient) -> None:
+    small = client.send_file("voice", b"OggS voice bytes", filename="v.ogg", mime_type="audio/ogg", user_id=CHAT)
+    assert sender.download(small["voice"]["file_id"]) == b"OggS voice bytes"
+    big = client.send_file("audio", bytes(MAX_DOWNLOAD_BYTES + 1), filename="long.mp3", mime_type="audio/mpeg",
+                           user_id=CHAT)
+    with pytest.raises(FileTooBig):
+        sender.download(big["audio"]["file_id"])
+    with pytest.raises(FileTooBig):  # a lower limit is checked against getFile's file_size, before downloading
+        sender.download(small["voice"]["file_id"], limit=4)

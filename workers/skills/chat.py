@@ -36,7 +36,7 @@ def forward(pipe: Any, batch: list[Conversation], spec: ModelSpec) -> list[str]:
 
 
 def postprocess(answer: str, job: Job, ctx: SkillContext) -> Reply:
-    """Remember the exchange and reply with the answer."""
+    """Remember the exchange and reply with the answer (then read it out, when the job asks to speak)."""
     answer = answer.strip() or "…"
     message = job.text.strip()
     settings = ctx.settings
@@ -44,7 +44,8 @@ def postprocess(answer: str, job: Job, ctx: SkillContext) -> Reply:
                                       {"role": "assistant", "content": answer}],
              settings.pipegram_history_turns * 2, settings.pipegram_history_ttl)
     notice = CUT_NOTICE.format(limit=MAX_MESSAGE_CHARS) if len(message) > MAX_MESSAGE_CHARS else ""
-    return Reply(text=notice + answer)
+    followups = (job.followup("say", answer),) if job.options.get("speak") else ()
+    return Reply(text=notice + answer, followups=followups)
 
 
 def fit_window(pipe: Any, conversation: Conversation, spec: ModelSpec) -> Conversation:

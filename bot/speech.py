@@ -1,0 +1,138 @@
+"""Bot handlers for speech: recordings in (transcripts, subtitles, sound labels), spoken answers out, voice settings.
+
+The bot never downloads a recording: it queues the file_id (plus the size and duration Telegram reported, so the
+worker can refuse an oversized file before fetching it) and the worker downloads it itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from telegram import Message, Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.handlers import submit
+from bot.preferences import load_prefs, save_pref
+from shared.languages import find_language
+
+VOICE_PREF = "voice"
+LANGUAGE_PREF = "speech_language"
+
+
+def recording_of(message: Message | None) -> tuple[str, dict[str, Any]] | None:
+    """A message's voice note, audio, video note or audio/video document: its file_id, size and duration."""
+    if message is None:
+        return None
+    media = message.voice or message.audio or message.video_note or message.document
+    if media is None or (media is message.document and not (media.mime_type or "").startswith(("audio/", "video/"))):
+        return None
+    meta = media.to_dict()  # plain ints, whatever PTB's timedelta setting
+    return media.file_id, {"file_size": meta.get("file_size"), "duration": meta.get("duration")}
+
+
+def argument(message: Message | None) -> str:
+    """What follows the command in a message's text or caption."""
+    parts = ((message and (message.text or message.caption)) or "").split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def spoken_language(words: str) -> str | None:
+    """`auto`, or the ISO 639-1 code (what Whisper takes) of a language named any way /translate reads; else None."""
+    if words == "auto":
+        return words
+    found = find_language(words)
+    return found.iso if found and found.iso else None
+
+
+def _language_set(code: str) -> str:
+    found = find_language(code)
+    return texts.SPEECHLANG_AUTO if found is None else texts.SPEECHLANG_SET.format(name=found.name, code=code)
+
+
+def caption_command(message: Message | None) -> str | None:
+    """The command a caption starts with (/srt@pipegram_bot → srt), if any."""
+    first = ((message and message.caption) or "").split(maxsplit=1)[:1]
+    if not first or not first[0].startswith("/"):
+        return None
+    return first[0][1:].split("@", 1)[0].lower()
+
+
+async def _speech_options(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> dict[str, Any]:
+    prefs = await load_prefs(context.bot_data["redis"], user_id)
+    return {"speech_language": prefs.get(LANGUAGE_PREF, "auto"), "voice_mode": prefs.get(VOICE_PREF) == "on"}
+
+
+async def _submit_recording(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str, source: Message | None,
+                            text: str = "", options: dict[str, Any] | None = None) -> None:
+    file_id, meta = recording_of(source) or ("", {})
+    await submit(update, context, skill, text, file_id=file_id, options={**meta, **(options or {})})
+
+
+async def recording(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Transcribe a recording (in voice mode, answer a voice note aloud); a /srt or /classify caption asks for that."""
+    message = update.effective_message
+    command = caption_command(message)
+    if command == "classify":
+        await _submit_recording(update, context, "classify_sound", message, argument(message))
+        return
+    options = await _speech_options(context, update.effective_user.id)
+    options["srt"] = command == "srt"
+    options["voice_mode"] &= command is None and bool(message.voice or message.video_note)
+    await _submit_recording(update, context, "transcribe", message, options=options)
+
+
+async def srt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Subtitles for the recording this command replies to."""
+    target = update.effective_message.reply_to_message
+    if recording_of(target) is None:
+        await update.effective_message.reply_text(texts.SRT_USAGE)
+        return
+    options = {**await _speech_options(context, update.effective_user.id), "srt": True, "voice_mode": False}
+    await _submit_recording(update, context, "transcribe", target, options=options)
+
+
+async def classify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Rank the given labels for the recording this command replies to."""
+    message = update.effective_message
+    labels = argument(message)
+    if recording_of(message.reply_to_message) is None or not labels:
+        await message.reply_text(texts.CLASSIFY_USAGE)
+        return
+    await _submit_recording(update, context, "classify_sound", message.reply_to_message, labels)
+
+
+async def say(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Read out the command's text, or the message it replies to, as a voice note."""
+    message = update.effective_message
+    quoted = message.reply_to_message
+    text = argument(message) or (quoted and (quoted.text or quoted.caption)) or ""
+    if not text.strip():
+        await message.reply_text(texts.SAY_USAGE)
+        return
+    await submit(update, context, "say", text)
+
+
+async def voice_mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Turn voice mode on or off for this user."""
+    await _set_pref(update, context, VOICE_PREF, "off", lambda choice: choice if choice in ("on", "off") else None,
+                    texts.VOICE_USAGE, texts.VOICE_SET.__getitem__)
+
+
+async def speech_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Set the language this user speaks in recordings, or `auto` to detect it."""
+    await _set_pref(update, context, LANGUAGE_PREF, "auto", spoken_language, texts.SPEECHLANG_USAGE, _language_set)
+
+
+async def _set_pref(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, default: str,
+                    read: Callable[[str], str | None], usage: str, done: Callable[[str], str]) -> None:
+    """Save the value a valid choice reads as and confirm it; otherwise show the current value and how to change it."""
+    message, r, user_id = update.effective_message, context.bot_data["redis"], update.effective_user.id
+    value = read(" ".join(argument(message).lower().split()))
+    if value is None:
+        current = (await load_prefs(r, user_id)).get(name, default)
+        await message.reply_text(usage.format(current=current))
+        return
+    await save_pref(r, user_id, name, value)
+    await message.reply_text(done(value))
