@@ -12,9 +12,9 @@ import tempfile
 import time
 from collections.abc import Callable
 
-import httpx
 import redis
 
+from emulator.client import EmulatorClient
 from pipegram import LOCAL_TOKEN
 from shared.settings import get_settings
 
@@ -53,13 +53,6 @@ def start_private_redis(data_dir: str) -> tuple[subprocess.Popen, str]:
     return proc, url
 
 
-def emulator_up(api: str) -> bool:
-    try:
-        return httpx.get(f"{api}/healthz", timeout=0.5).is_success
-    except httpx.HTTPError:
-        return False
-
-
 def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
@@ -82,7 +75,8 @@ def run_all(emulator_port: int) -> int:
         if settings.telegram_bot_token is None:
             api = f"http://127.0.0.1:{emulator_port}"
             procs.append(("emulator", subprocess.Popen([*me, "emulator", "--port", str(emulator_port)], env=env)))
-            wait_for(lambda: emulator_up(api), "the emulator")
+            with EmulatorClient(api, LOCAL_TOKEN) as client:
+                client.wait_until_up(30)
             env.update(TELEGRAM_API_URL=api, TELEGRAM_BOT_TOKEN=LOCAL_TOKEN)
         procs.append(("worker", subprocess.Popen([*me, "worker"], env=env)))
         procs.append(("bot", subprocess.Popen([*me, "bot"], env=env)))
