@@ -13,7 +13,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from telegram.constants import ChatAction
 from telegram.error import NetworkError, RetryAfter
 
-from shared import store
+from shared import jobstats, store
 from shared.celery_app import enqueue
 from shared.jobs import BadJob, Job
 from shared.keys import attempts_key, cancelled_key, reply_claim_key, waiting_key
@@ -110,11 +110,16 @@ def run_job(state: WorkerState, payload: Any) -> None:
         return
     attempt = count_attempt(state.redis, job)
     log.info("job %s skill=%s chat=%s started (attempt %d)", job.job_id, job.skill, job.chat_id, attempt)
-    began = time.perf_counter()
-    reply = answer(state, job) if attempt <= MAX_ATTEMPTS else Reply(GAVE_UP)
+    waited, began = max(0.0, time.time() - job.created_at), time.perf_counter()
+    reply, outcome = answer(state, job) if attempt <= MAX_ATTEMPTS else (Reply(GAVE_UP), "gave_up")
     deliver(state, job, reply, claim)
-    log.info("job %s skill=%s chat=%s answered in %.3f s", job.job_id, job.skill, job.chat_id,
-             time.perf_counter() - began)
+    ran = time.perf_counter() - began
+    try:
+        jobstats.record(state.redis, job.skill, outcome, waited, ran)
+    except redis.RedisError as exc:  # the reply is out; losing one timing must not fail the job
+        log.warning("job %s: timing not recorded (%s)", job.job_id, exc)
+    log.info("job %s skill=%s chat=%s %s in %.3f s after %.3f s queued", job.job_id, job.skill, job.chat_id,
+             outcome, ran, waited)
 
 
 def still_wanted(r: redis.Redis, job: Job) -> bool:
@@ -136,25 +141,25 @@ def count_attempt(r: redis.Redis, job: Job) -> int:
     return int(attempt)
 
 
-def answer(state: WorkerState, job: Job) -> Reply:
-    """Run the skill; turn any failure into a reply the user can act on."""
+def answer(state: WorkerState, job: Job) -> tuple[Reply, str]:
+    """Run the skill; turn any failure into a reply the user can act on. Also returns the outcome's name."""
     warm = state.skills.get(job.skill)
     if warm is None:
         log.error("job %s: skill %s is not loaded on this worker", job.job_id, job.skill)
-        return Reply(FAILED)
+        return Reply(FAILED), "failed"
     state.sender.chat_action(job.chat_id, getattr(warm.skill, "CHAT_ACTION", ChatAction.TYPING))
     try:
         inputs = warm.skill.preprocess(job, state.ctx)
         output = warm.run(inputs)
-        return warm.skill.postprocess(output, job, state.ctx)
+        return warm.skill.postprocess(output, job, state.ctx), "answered"
     except BadInput as exc:
-        return Reply(str(exc))
+        return Reply(str(exc)), "bad_input"
     except SoftTimeLimitExceeded:
         log.warning("job %s (%s) hit its time limit", job.job_id, job.skill)
-        return Reply(TOO_SLOW)
+        return Reply(TOO_SLOW), "timed_out"
     except Exception:
         log.exception("job %s (%s) failed", job.job_id, job.skill)
-        return Reply(FAILED)
+        return Reply(FAILED), "failed"
 
 
 def answered_elsewhere(r: redis.Redis, claim: str, job: Job) -> bool:
