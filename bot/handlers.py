@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import limits, texts
+from bot import limits, texts, waiting
 from bot.recent import keep_message
 from bot.updates import NotQueued, mark_unqueued
 from shared import store
@@ -149,12 +151,16 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str,
         if refused:
             await message.reply_text(refused, do_quote=True)
         return
+    status_id = await waiting.send_status(message, r, skill, settings_of(context))
     job = Job(skill=skill, chat_id=message.chat_id, user_id=user.id if user else 0,
               message_id=message.message_id, text=text, file_id=file_id, options=options or {},
-              language=(user and user.language_code) or "en")
+              language=(user and user.language_code) or "en", status_message_id=status_id)
     try:
         await asyncio.to_thread(enqueue, job)
     except Exception as exc:
+        if status_id is not None:  # the update comes again, with a new status message
+            with contextlib.suppress(TelegramError):
+                await context.bot.delete_message(message.chat_id, status_id)
         raise NotQueued(f"job {job.job_id} for chat {job.chat_id}: {exc}") from exc
     await limits.track_waiting(r, user.id, job.job_id)
     log.info("queued job %s skill=%s chat=%s", job.job_id, skill, job.chat_id)

@@ -24,6 +24,8 @@ class Job:
     file_id: str | None = None
     language: str = "en"
     options: dict[str, Any] = field(default_factory=dict)
+    # The bot's "queued" message for this job, which the worker edits and then deletes (see shared/waiting.py).
+    status_message_id: int | None = None
     job_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     created_at: float = field(default_factory=time.time)
 
@@ -45,6 +47,8 @@ class Job:
                            ("text", str), ("options", dict)):
             if not isinstance(getattr(job, name), kind):
                 raise BadJob(f"job field {name!r} must be {kind.__name__}")
+        if job.status_message_id is not None and not isinstance(job.status_message_id, int):
+            raise BadJob("job field 'status_message_id' must be int or null")
         return job
 
     def followup(self, skill: str, text: str, **options: Any) -> Job:

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     pipegram_detection_threshold: float = 0.5
     pipegram_max_image_pixels: int = 40_000_000
     pipegram_max_audio_s: float = 600
+    # A "queued" status message is sent when the expected wait is at least this long (0: always).
+    pipegram_status_after_s: float = 2.0
+    # How often "typing…" / "sending a voice note…" is renewed while a job runs (Telegram shows it ~5 s).
+    pipegram_chat_action_every_s: float = 4.0
     log_level: str = "INFO"
 
     @field_validator("allowed_users", "allowed_groups", mode="before")

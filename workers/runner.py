@@ -13,7 +13,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from telegram.constants import ChatAction
 from telegram.error import NetworkError, RetryAfter
 
-from shared import jobstats, store
+from shared import jobstats, store, waiting
 from shared.celery_app import enqueue
 from shared.jobs import BadJob, Job
 from shared.keys import attempts_key, cancelled_key, reply_claim_key, waiting_key
@@ -107,12 +107,14 @@ def run_job(state: WorkerState, payload: Any) -> None:
         return
     if not still_wanted(state.redis, job):
         log.info("job %s (%s) was cancelled by the user; dropping it", job.job_id, job.skill)
+        remove_status(state, job)
         return
     attempt = count_attempt(state.redis, job)
     log.info("job %s skill=%s chat=%s started (attempt %d)", job.job_id, job.skill, job.chat_id, attempt)
     waited, began = max(0.0, time.time() - job.created_at), time.perf_counter()
     reply, outcome = answer(state, job) if attempt <= MAX_ATTEMPTS else (Reply(GAVE_UP), "gave_up")
     deliver(state, job, reply, claim)
+    remove_status(state, job)
     ran = time.perf_counter() - began
     try:
         jobstats.record(state.redis, job.skill, outcome, waited, ran)
@@ -147,11 +149,14 @@ def answer(state: WorkerState, job: Job) -> tuple[Reply, str]:
     if warm is None:
         log.error("job %s: skill %s is not loaded on this worker", job.job_id, job.skill)
         return Reply(FAILED), "failed"
-    state.sender.chat_action(job.chat_id, getattr(warm.skill, "CHAT_ACTION", ChatAction.TYPING))
+    if job.status_message_id is not None:
+        state.sender.edit_status(job.chat_id, job.status_message_id, waiting.WORKING)
+    action = getattr(warm.skill, "CHAT_ACTION", ChatAction.TYPING)
     try:
-        inputs = warm.skill.preprocess(job, state.ctx)
-        output = warm.run(inputs)
-        return warm.skill.postprocess(output, job, state.ctx), "answered"
+        with state.sender.showing(job.chat_id, action, state.settings.pipegram_chat_action_every_s):
+            inputs = warm.skill.preprocess(job, state.ctx)
+            output = warm.run(inputs)
+            return warm.skill.postprocess(output, job, state.ctx), "answered"
     except BadInput as exc:
         return Reply(str(exc)), "bad_input"
     except SoftTimeLimitExceeded:
@@ -160,6 +165,12 @@ def answer(state: WorkerState, job: Job) -> tuple[Reply, str]:
     except Exception:
         log.exception("job %s (%s) failed", job.job_id, job.skill)
         return Reply(FAILED), "failed"
+
+
+def remove_status(state: WorkerState, job: Job) -> None:
+    """Delete the job's "queued" message once the answer is out (or the job was cancelled)."""
+    if job.status_message_id is not None:
+        state.sender.delete_status(job.chat_id, job.status_message_id)
 
 
 def answered_elsewhere(r: redis.Redis, claim: str, job: Job) -> bool:

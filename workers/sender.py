@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from telegram import InputFile, Message, ReplyParameters
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, RetryAfter
+from telegram.error import BadRequest, RetryAfter, TelegramError
 
 from shared.settings import Settings
 from shared.telegram import MAX_CAPTION_UTF16, MAX_DOWNLOAD_BYTES, make_bot, split_message, utf16_len
@@ -114,11 +115,39 @@ class TelegramSender:
             raise FileTooBig(file_id)
         return bytes(await file.download_as_bytearray())
 
-    def chat_action(self, chat_id: int, action: str = ChatAction.TYPING) -> None:
-        """Show typing/uploading in the chat; failures here never fail a job."""
-        coro = self._initialized_first(self.bot.send_chat_action(chat_id, action))
-        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
-        future.add_done_callback(_log_failure)
+    @contextmanager
+    def showing(self, chat_id: int, action: str = ChatAction.TYPING, every_s: float = 4.0) -> Iterator[None]:
+        """Show typing/uploading in the chat, renewed every every_s seconds until the block ends.
+
+        Telegram shows an action for about 5 s, or until the bot's next message; failures never fail a job.
+        """
+        future = asyncio.run_coroutine_threadsafe(self._keep_showing(chat_id, action, every_s), self.loop)
+        try:
+            yield
+        finally:
+            future.cancel()
+
+    async def _keep_showing(self, chat_id: int, action: str, every_s: float) -> None:
+        while True:
+            try:
+                await self._initialized_first(self.bot.send_chat_action(chat_id, action))
+            except TelegramError as exc:
+                log.debug("chat action failed: %s", exc)
+            await asyncio.sleep(every_s)
+
+    def edit_status(self, chat_id: int, message_id: int, text: str) -> None:
+        """Edit a status message without waiting, within the shared send rate (edits count against it)."""
+        self._in_background(self._with_retry(chat_id, lambda: self.bot.edit_message_text(text, chat_id, message_id)),
+                            "status edit")
+
+    def delete_status(self, chat_id: int, message_id: int) -> None:
+        """Delete a status message without waiting."""
+        self._in_background(self.bot.delete_message(chat_id, message_id), "status removal")
+
+    def _in_background(self, coro: Coroutine[Any, Any, Any], what: str) -> None:
+        # A status message is a courtesy: its failures are logged, never raised into the job.
+        future = asyncio.run_coroutine_threadsafe(self._initialized_first(coro), self.loop)
+        future.add_done_callback(lambda done: _log_failure(done, what))
 
     def close(self) -> None:
         """Shut the Bot's connections and stop the loop."""
@@ -129,9 +158,9 @@ class TelegramSender:
             self.loop.call_soon_threadsafe(self.loop.stop)
 
 
-def _log_failure(future: Future[Any]) -> None:
-    if future.exception() is not None:
-        log.debug("chat action failed: %s", future.exception())
+def _log_failure(future: Future[Any], what: str) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.info("%s failed: %s", what, future.exception())
 
 
 def _answering(reply_to: int | None, sent: list[Message]) -> ReplyParameters | None:

@@ -32,10 +32,14 @@ class Stack:
 
 
 def start_stack(name: str, token: str, emulator_url: str, redis_url: str, log_dir: Path,
-                models: str = "tiny", cache: Path | None = None, **bot_env: str) -> Stack:
+                models: str = "tiny", cache: Path | None = None, both_env: dict[str, str] | None = None,
+                **bot_env: str) -> Stack:
     """Start a worker and a bot, and wait until the model is warm and the bot takes updates."""
     env = {"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": emulator_url, "REDIS_URL": redis_url,
-           "PIPEGRAM_MODELS": models, "PIPEGRAM_CACHE_DIR": str(cache or log_dir / "cache")}
+           "PIPEGRAM_MODELS": models, "PIPEGRAM_CACHE_DIR": str(cache or log_dir / "cache"),
+           # Status messages are tested on their own stack (test_waiting.py); elsewhere a slow CI machine would
+           # add them to the replies tests count.
+           "PIPEGRAM_STATUS_AFTER_S": "600", **(both_env or {})}
     client = EmulatorClient(emulator_url, token)
     client.reset()
     worker = start(f"{name}-worker", [*PIPEGRAM, "worker", "--name", f"{name}@test"], log_dir, env)
@@ -48,11 +52,13 @@ def start_stack(name: str, token: str, emulator_url: str, redis_url: str, log_di
 
 
 def stack_with_models(name: str, token: str, models_toml: str, db: int, emulator_url: str, redis_url: str,
-                      log_dir: Path, cache: Path) -> Stack:
-    """A stack with tiny models configured by its own TOML, on its own Redis database (so its own queues)."""
+                      log_dir: Path, cache: Path, **env: str) -> Stack:
+    """A stack with tiny models configured by its own TOML, on its own Redis database (so its own queues);
+    env goes to both the bot and the worker."""
     config = log_dir / f"{name}-models.toml"
     config.write_text(f'base = "tiny"\n{models_toml}')
-    return start_stack(name, token, emulator_url, f"{redis_url.rsplit('/', 1)[0]}/{db}", log_dir, str(config), cache)
+    return start_stack(name, token, emulator_url, f"{redis_url.rsplit('/', 1)[0]}/{db}", log_dir, str(config), cache,
+                       env)
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,15 @@ from shared.skills import QUEUES, SKILL_QUEUES
 
 
 def test_job_round_trips_through_json_types() -> None:
-    job = Job(skill="chat", chat_id=-100123, user_id=7, message_id=42, text="héllo 😀", options={"n": 1})
+    job = Job(skill="chat", chat_id=-100123, user_id=7, message_id=42, text="héllo 😀", options={"n": 1},
+              status_message_id=99)
     assert Job.decode(job.encode()) == job
 
 
 @pytest.mark.parametrize("payload", [None, "text", [], {"skill": "chat"}, {"skill": "chat", "chat_id": "x",
-                                                                          "user_id": 1, "message_id": 1}])
+                                                                          "user_id": 1, "message_id": 1},
+                                     {"skill": "chat", "chat_id": 1, "user_id": 1, "message_id": 1,
+                                      "status_message_id": "7"}])
 def test_bad_payloads_raise_one_named_error(payload: object) -> None:
     with pytest.raises(BadJob):
         Job.decode(payload)

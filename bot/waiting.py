@@ -1,0 +1,51 @@
+"""The "queued" status message: where a job stands in line and about when its answer comes (shared/waiting.py)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import redis.asyncio as aioredis
+from telegram import Message
+
+from shared import jobstats, waiting
+from shared.keys import PREFIX
+from shared.settings import Settings
+from shared.skills import SKILL_QUEUES
+
+WORKERS_CACHE_S = 15  # workers come and go rarely; scanning their keys on every message would not scale
+
+_workers_seen: dict[str, tuple[float, int]] = {}
+
+
+async def send_status(message: Message | None, r: aioredis.Redis, skill: str, settings: Settings) -> int | None:
+    """Send "⏳ Queued — position N, about T" when the wait is worth telling; returns its message id."""
+    async with r.pipeline() as tx:
+        tx.llen(SKILL_QUEUES[skill])
+        tx.lrange(jobstats.times_key(skill), 0, jobstats.RECENT_FOR_ETA - 1)
+        ahead, recent = await tx.execute()
+    eta = waiting.expected_wait_s(ahead, jobstats.expected_run_s(recent), await workers_serving(r, skill))
+    if message is None or not worth_telling(ahead, eta, settings.pipegram_status_after_s):
+        return None
+    sent = await message.reply_text(waiting.queued_text(ahead + 1, eta), disable_notification=True)
+    return sent.message_id
+
+
+def worth_telling(ahead: int, eta_s: float | None, after_s: float) -> bool:
+    """A status message for a long expected wait, or for a queue whose pace is not known yet."""
+    if after_s <= 0:
+        return True
+    return eta_s >= after_s if eta_s is not None else ahead > 0
+
+
+async def workers_serving(r: aioredis.Redis, skill: str) -> int:
+    """How many announced workers have this skill warm (cached for a few seconds)."""
+    expires, count = _workers_seen.get(skill, (0.0, 0))
+    if time.monotonic() < expires:
+        return count
+    count = 0
+    async for key in r.scan_iter(f"{PREFIX}:worker:*"):
+        if raw := await r.get(key):
+            count += skill in json.loads(raw).get("skills", [])
+    _workers_seen[skill] = (time.monotonic() + WORKERS_CACHE_S, count)
+    return count

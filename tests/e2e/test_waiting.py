@@ -1,0 +1,77 @@
+"""While a job waits and runs the user sees where it is: a status message (sent, edited, removed) and chat actions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shared import waiting
+from tests.e2e.conftest import Stack, stack_with_models
+from tests.processes import wait_until
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def patient(emulator_url: str, redis_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
+    """Chat answers that take a couple of seconds; a status message for every job; chat actions every 0.5 s."""
+    stack = stack_with_models("waiting", "121212:waiting-token", "[chat.generate]\nmax_new_tokens = 150\n"
+                              "min_new_tokens = 150\n", 12, emulator_url, redis_url, log_dir, models_cache,
+                              PIPEGRAM_STATUS_AFTER_S="0", PIPEGRAM_CHAT_ACTION_EVERY_S="0.5")
+    yield stack
+    stack.stop()
+
+
+def status_and_answer(stack: Stack, user: int, asked: dict) -> tuple[dict, dict]:
+    """The status message and the answer, once the status message is gone."""
+    status, answer = stack.client.wait_for_replies(user, count=2, after=asked["message_id"], timeout=90)
+    wait_until(lambda: stack.client.sent(user, after=asked["message_id"])[0]["deleted"], "the status removed", 15)
+    return stack.client.sent(user, after=asked["message_id"])[0], answer
+
+
+def test_the_status_message_is_sent_then_edited_then_removed_once_the_answer_is_out(patient: Stack) -> None:
+    asked = patient.client.send_text("tell me about the sea", user_id=12001)
+    status, answer = status_and_answer(patient, 12001, asked)
+    assert status["edits"][0].startswith("⏳ Queued — position 1")
+    assert status["message"]["text"] == waiting.WORKING
+    assert answer["reply_to_message_id"] == asked["message_id"] and answer["message"]["text"].strip()
+    assert not answer["deleted"]
+    assert status["changed_at"] >= answer["sent_at"]  # removed only once the answer was out
+
+
+def test_chat_actions_are_renewed_while_the_job_runs(patient: Stack) -> None:
+    asked = patient.client.send_text("and about the mountains", user_id=12002)
+    _, answer = status_and_answer(patient, 12002, asked)
+    actions = [call for call in patient.client.calls("sendChatAction") if call["params"].get("chat_id") in
+               (12002, "12002") and asked["date"] - 1 <= call["time"] <= answer["sent_at"]]
+    assert len(actions) >= 3, actions  # the bot's one on enqueue, then the worker's, renewed
+    assert {call["params"]["action"] for call in actions} == {"typing"}
+
+
+def first_text(item: dict) -> str:
+    return item["edits"][0] if item["edits"] else item["message"]["text"]
+
+
+def test_a_job_behind_others_shows_its_place_and_a_cancelled_one_loses_its_status(patient: Stack) -> None:
+    user = 12003
+    warm = patient.client.send_text("a first question, to time the skill", user_id=user)
+    status_and_answer(patient, user, warm)
+    first = patient.client.send_text("first question", user_id=user)
+    wait_until(lambda: patient.worker.log().count("chat=12003 started") == 2, "the next job running", 30)
+    patient.client.send_text("second question", user_id=user)
+    third = patient.client.send_text("third question", user_id=user)
+    patient.client.wait_for_replies(user, count=3, after=first["message_id"], timeout=30)
+    statuses = [first_text(item) for item in patient.client.sent(user, after=first["message_id"])
+                if first_text(item).startswith("⏳")]
+    # The running job is not in line: the second waits first, the third behind it.
+    assert [text.split(",")[0] for text in statuses] == ["⏳ Queued — position 1"] * 2 + ["⏳ Queued — position 2"]
+    assert all(", about " in text for text in statuses)  # an ETA from the job timed before
+    cancel = patient.client.send_text("/cancel", user_id=user)
+    [cancelled] = patient.client.wait_for_replies(user, after=cancel["message_id"], timeout=30)
+    assert "2" in cancelled["message"]["text"]
+    wait_until(lambda: all(item["deleted"] for item in patient.client.sent(user) if first_text(item).startswith("⏳")),
+               "every status removed", 60)
+    answered = [item["reply_to_message_id"] for item in patient.client.sent(user) if item["reply_to_message_id"]]
+    assert answered.count(first["message_id"]) == 1 and third["message_id"] not in answered
