@@ -131,23 +131,33 @@ def embedding_throughput(users: int = 64, rounds: int = 4) -> tuple[float, float
     return timed(unbatched), timed(batcher.run), users
 
 
-def worker_throughput(emulator_url: str, redis_url: str, log_dir: Path, jobs: int) -> tuple[float, float]:
-    """Chat jobs per second with one worker process, then with a second one on the same queue."""
+def worker_throughput(emulator_url: str, redis_url: str, log_dir: Path, jobs: int) -> tuple[float, float, float]:
+    """Chat jobs per second: one worker on every core; one worker on half the cores; two workers, half each
+    (what adding a second worker, or a second machine of that size, gives)."""
     config = log_dir / "throughput.toml"
     config.write_text('base = "tiny"\n[chat.generate]\nmax_new_tokens = 64\nmin_new_tokens = 64\n')
-    stack = start_stack("throughput", "444999:throughput-token", emulator_url, redis_url.rsplit("/", 1)[0] + "/3",
-                        log_dir, str(config), log_dir / "cache")
+    half = {"PIPEGRAM_TORCH_THREADS": str(max(1, (os.cpu_count() or 2) // 2))}
+    db = redis_url.rsplit("/", 1)[0] + "/3"
+    stack = start_stack("throughput", "444999:throughput-token", emulator_url, db, log_dir, str(config),
+                        log_dir / "cache")
     try:
-        one = burst(stack.client, jobs, 91_000)
-        second = start("throughput-worker-2", [*PIPEGRAM, "worker", "--queues", "text"], log_dir, stack.env)
+        all_cores = burst(stack.client, jobs, 91_000)
+    finally:
+        stack.stop()
+    stack = start_stack("throughput-half", "444999:throughput-token", emulator_url, db, log_dir, str(config),
+                        log_dir / "cache", half)
+    try:
+        one = burst(stack.client, jobs, 92_000)
+        second = start("throughput-worker-2", [*PIPEGRAM, "worker", "--queues", "text"], log_dir,
+                       {**stack.env, **half})
         try:
             wait_until(lambda: "skill chat warm in" in second.log(), "the second worker", 120, second)
-            two = burst(stack.client, jobs, 92_000)
+            two = burst(stack.client, jobs, 93_000)
         finally:
             second.stop()
     finally:
         stack.stop()
-    return one, two
+    return all_cores, one, two
 
 
 def burst(client: EmulatorClient, jobs: int, first_user: int) -> float:
@@ -179,7 +189,7 @@ def main() -> None:
         local = in_process(log_dir / "cache", args.jobs)
         echo = celery_echo(redis_url.rsplit("/", 1)[0] + "/2", log_dir, args.jobs)
         cold = load_per_job(log_dir / "cache", max(5, args.jobs // 10))
-        one, two = worker_throughput(f"http://127.0.0.1:{port}", redis_url, log_dir, args.jobs // 2)
+        all_cores, one, two = worker_throughput(f"http://127.0.0.1:{port}", redis_url, log_dir, args.jobs // 2)
     finally:
         emulator.stop()
         redis_proc.stop()
@@ -189,8 +199,10 @@ def main() -> None:
           f"{percentiles(cold)[0]:.1f} ms, warm is {percentiles(cold)[0] / percentiles(local)[0]:.1f}x faster")
     print(f"3. embeddings, {users} concurrent users, all-MiniLM-L6-v2: unbatched {unbatched:.0f} jobs/s, "
           f"batched {batched:.0f} jobs/s = {batched / unbatched:.1f}x")
-    print(f"4. chat throughput: 1 worker {one:.1f} jobs/s, 2 workers {two:.1f} jobs/s = {two / one:.2f}x "
-          f"(both on this machine's {os.cpu_count()} cores)")
+    half = max(1, (os.cpu_count() or 2) // 2)
+    print(f"4. chat throughput on this machine's {os.cpu_count()} cores: 1 worker with {half} torch thread(s) "
+          f"{one:.1f} jobs/s, 2 workers with {half} each {two:.1f} jobs/s = {two / one:.2f}x; "
+          f"1 worker on every core {all_cores:.1f} jobs/s (2 workers = {two / all_cores:.2f}x of that)")
 
 
 def report(jobs: int, e2e: list[float], local: list[float], echo: list[float]) -> None:

@@ -20,6 +20,8 @@ def cmd_bot(args: argparse.Namespace) -> None:
 def cmd_worker(args: argparse.Namespace) -> None:
     from pipegram.worker import run_on_gpus, run_worker
 
+    if args.threads:
+        os.environ["PIPEGRAM_TORCH_THREADS"] = str(args.threads)
     if args.gpus:
         sys.exit(run_on_gpus(args.gpus.split(","), args.queues, args.loglevel))
     run_worker(args.queues.split(","), args.name, args.loglevel)
@@ -67,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--queues", default=",".join(QUEUES), help="comma-separated: " + ",".join(QUEUES))
     worker.add_argument("--name", help="Celery node name (default worker-<pid>@<host>)")
     worker.add_argument("--loglevel", default="INFO")
+    worker.add_argument("--threads", type=int, help="CPU threads for torch in each worker process (default: all cores)")
     worker.add_argument("--gpus", help="comma-separated GPU ids: one worker process per GPU, each seeing only its own")
     sub.add_parser("status", help="workers online (device, warm skills) and jobs waiting per queue")
     emulator = sub.add_parser("emulator", help="run the Telegram Bot API emulator")

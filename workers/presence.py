@@ -18,11 +18,12 @@ TTL_S = 45  # a worker that stops refreshing (killed, host gone) drops out withi
 
 
 def describe_device() -> str:
-    """Where this process runs its models, e.g. "cuda:0 (NVIDIA H200)" or "cpu"."""
+    """Where this process runs its models, e.g. "cuda:0 (NVIDIA H200)" or "cpu (2 threads)"."""
     import torch
 
     if not torch.cuda.is_available():
-        return "cpu"
+        threads = torch.get_num_threads()
+        return f"cpu ({threads} thread{'s' if threads > 1 else ''})"
     visible = os.environ.get("CUDA_VISIBLE_DEVICES", "")
     return f"cuda:0 (GPU {visible or 0}: {torch.cuda.get_device_name(0)})"
 

@@ -75,6 +75,10 @@ class WorkerState:
 
 def start(settings: Settings, skill_names: list[str], batching: bool = False) -> WorkerState:
     """Connect to Redis and Telegram and load every skill's pipeline once (with a batcher if batching)."""
+    if settings.pipegram_torch_threads > 0:
+        import torch
+
+        torch.set_num_threads(settings.pipegram_torch_threads)
     r = store.connect(settings.redis_url)
     state = WorkerState(settings, r, TelegramSender(settings, SendRateLimiter(r)))
     specs = resolve_specs(settings.pipegram_models, skill_names)

@@ -25,7 +25,7 @@ def pipegram_status(redis_url: str) -> str:
 def test_status_shows_the_workers_their_devices_and_warm_skills(stack: Stack) -> None:
     report = pipegram_status(stack.redis_url)
     assert "Workers online: 2" in report  # the prefork worker's child and the batched embed worker
-    assert "on cpu: chat" in report and "similar, find" in report
+    assert f"on cpu ({os.cpu_count()} thread" in report and ": chat" in report and "similar, find" in report
     assert "Jobs waiting: text 0, speech 0, vision 0, embed 0" in report
     asked = stack.client.send_text("/status", user_id=5300)
     [reply] = stack.client.wait_for_replies(5300, after=asked["message_id"], timeout=30)
@@ -33,9 +33,9 @@ def test_status_shows_the_workers_their_devices_and_warm_skills(stack: Stack) ->
     assert reply["message"]["text"].endswith("Your requests waiting: 0")
 
 
-def test_one_worker_process_per_gpu_each_pinned_to_its_own(stack: Stack, log_dir: Path) -> None:
+def test_one_worker_process_per_gpu_each_pinned_to_its_own_with_its_thread_count(stack: Stack, log_dir: Path) -> None:
     redis_url = stack.redis_url.rsplit("/", 1)[0] + "/6"
-    gpus = start("gpus", [*PIPEGRAM, "worker", "--gpus", "0,1", "--queues", "text"], log_dir,
+    gpus = start("gpus", [*PIPEGRAM, "worker", "--gpus", "0,1", "--queues", "text", "--threads", "1"], log_dir,
                  {**stack.env, "REDIS_URL": redis_url})
     try:
         host = socket.gethostname()
@@ -46,5 +46,6 @@ def test_one_worker_process_per_gpu_each_pinned_to_its_own(stack: Stack, log_dir
                              if line.startswith("CUDA_VISIBLE_DEVICES="))["CUDA_VISIBLE_DEVICES"]
                         for pid in children)
         assert pinned == ["0", "1"]
+        assert pipegram_status(redis_url).count("on cpu (1 thread): chat") == 2  # --threads splits the cores
     finally:
         gpus.stop()
