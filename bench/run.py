@@ -16,6 +16,7 @@ import argparse
 import concurrent.futures
 import os
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -38,16 +39,22 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
 
 
-def end_to_end(client: EmulatorClient, jobs: int) -> list[float]:
-    """Inject a message and wait (long poll, no sleeps) for the worker's reply, one job at a time."""
-    samples = []
-    for n in range(jobs):
-        chat = 90_000 + n  # a fresh chat each time: no history, the same prompt as in-process
+def end_to_end(client: EmulatorClient, jobs: int, first_chat: int) -> dict[int, float]:
+    """Inject a message and wait (long poll, no sleeps) for the worker's reply, one job at a time; by chat."""
+    samples = {}
+    for chat in range(first_chat, first_chat + jobs):  # a fresh chat each time: no history, as in-process
         began = time.perf_counter()
         client.send_text(TEXT, user_id=chat)
         client.wait_for_replies(chat, timeout=60)
-        samples.append(time.perf_counter() - began)
+        samples[chat] = time.perf_counter() - began
     return samples
+
+
+def transport_cost(e2e: dict[int, float], worker_log: str) -> list[float]:
+    """Each job's end-to-end time less the model time its worker logged: what the queue and Telegram add."""
+    model = {int(chat): float(s) for chat, s in re.findall(r"chat=(\d+) answered in [\d.]+ s \(model ([\d.]+) s\)",
+                                                          worker_log)}
+    return [seconds - model[chat] for chat, seconds in e2e.items() if chat in model]
 
 
 def in_process(cache: Path, jobs: int) -> list[float]:
@@ -182,8 +189,9 @@ def main() -> None:
         stack = start_stack("bench", "333333:bench-token", f"http://127.0.0.1:{port}", redis_url, log_dir,
                             cache=log_dir / "cache")
         try:
-            end_to_end(stack.client, 5)  # warm connections and caches
-            e2e = end_to_end(stack.client, args.jobs)
+            end_to_end(stack.client, 5, 89_000)  # warm connections and caches
+            by_chat = end_to_end(stack.client, args.jobs, 90_000)
+            e2e, transport = list(by_chat.values()), transport_cost(by_chat, stack.worker.log())
         finally:
             stack.stop()
         local = in_process(log_dir / "cache", args.jobs)
@@ -194,7 +202,7 @@ def main() -> None:
         emulator.stop()
         redis_proc.stop()
     unbatched, batched, users = embedding_throughput()
-    report(args.jobs, e2e, local, echo)
+    report(args.jobs, e2e, local, echo, transport)
     print(f"\n2. warm worker vs loading the model per job (p50): {percentiles(local)[0]:.1f} ms vs "
           f"{percentiles(cold)[0]:.1f} ms, warm is {percentiles(cold)[0] / percentiles(local)[0]:.1f}x faster")
     print(f"3. embeddings, {users} concurrent users, all-MiniLM-L6-v2: unbatched {unbatched:.0f} jobs/s, "
@@ -205,8 +213,9 @@ def main() -> None:
           f"1 worker on every core {all_cores:.1f} jobs/s (2 workers = {two / all_cores:.2f}x of that)")
 
 
-def report(jobs: int, e2e: list[float], local: list[float], echo: list[float]) -> None:
+def report(jobs: int, e2e: list[float], local: list[float], echo: list[float], transport: list[float]) -> None:
     (e50, e99), (l50, l99), (c50, c99) = percentiles(e2e), percentiles(local), percentiles(echo)
+    t50, t99 = percentiles(transport)
     print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
           f"{jobs} sequential jobs per path, tiny chat model")
     print(f"1. the queue's added latency\n{'path':<42}{'p50 ms':>10}{'p99 ms':>10}")
@@ -214,8 +223,10 @@ def report(jobs: int, e2e: list[float], local: list[float], echo: list[float]) -
     print(f"{'same pipeline in-process':<42}{l50:>10.1f}{l99:>10.1f}")
     print(f"{'bare Celery echo round trip':<42}{c50:>10.1f}{c99:>10.1f}")
     added = e50 - l50
-    print(f"queue's added cost (p50): {added:.1f} ms = {added / c50:.1f}x the bare Celery echo; "
-          f"end to end is {e50 / l50:.2f}x in-process")
+    print(f"{'e2e less the model time in the worker':<42}{t50:>10.1f}{t99:>10.1f}")
+    print(f"queue's added cost (p50): e2e - in-process {added:.1f} ms = {added / c50:.1f}x the bare Celery echo; "
+          f"e2e - the worker's own model time {t50:.1f} ms = {t50 / c50:.1f}x; end to end is {e50 / l50:.2f}x "
+          "in-process")
 
 
 if __name__ == "__main__":

@@ -116,16 +116,16 @@ def run_job(state: WorkerState, payload: Any) -> None:
     attempt = count_attempt(state.redis, job)
     log.info("job %s skill=%s chat=%s started (attempt %d)", job.job_id, job.skill, job.chat_id, attempt)
     waited, began = max(0.0, time.time() - job.created_at), time.perf_counter()
-    reply, outcome = answer(state, job) if attempt <= MAX_ATTEMPTS else (Reply(GAVE_UP), "gave_up")
-    deliver(state, job, reply, claim)
+    done = answer(state, job) if attempt <= MAX_ATTEMPTS else Answer(Reply(GAVE_UP), "gave_up")
+    deliver(state, job, done.reply, claim)
     remove_status(state, job)
     ran = time.perf_counter() - began
     try:
-        jobstats.record(state.redis, job.skill, outcome, waited, ran)
+        jobstats.record(state.redis, job.skill, done.outcome, waited, ran)
     except redis.RedisError as exc:  # the reply is out; losing one timing must not fail the job
         log.warning("job %s: timing not recorded (%s)", job.job_id, exc)
-    log.info("job %s skill=%s chat=%s %s in %.3f s after %.3f s queued", job.job_id, job.skill, job.chat_id,
-             outcome, ran, waited)
+    log.info("job %s skill=%s chat=%s %s in %.3f s (model %.3f s) after %.3f s queued", job.job_id, job.skill,
+             job.chat_id, done.outcome, ran, done.model_s, waited)
 
 
 def still_wanted(r: redis.Redis, job: Job) -> bool:
@@ -147,28 +147,39 @@ def count_attempt(r: redis.Redis, job: Job) -> int:
     return int(attempt)
 
 
-def answer(state: WorkerState, job: Job) -> tuple[Reply, str]:
-    """Run the skill; turn any failure into a reply the user can act on. Also returns the outcome's name."""
+@dataclass(frozen=True)
+class Answer:
+    """A job's reply, how it went (one of jobstats.OUTCOMES) and how long the model itself took."""
+
+    reply: Reply
+    outcome: str
+    model_s: float = 0.0
+
+
+def answer(state: WorkerState, job: Job) -> Answer:
+    """Run the skill; turn any failure into a reply the user can act on."""
     warm = state.skills.get(job.skill)
     if warm is None:
         log.error("job %s: skill %s is not loaded on this worker", job.job_id, job.skill)
-        return Reply(FAILED), "failed"
+        return Answer(Reply(FAILED), "failed")
     if job.status_message_id is not None:
         state.sender.edit_status(job.chat_id, job.status_message_id, waiting.WORKING)
     action = getattr(warm.skill, "CHAT_ACTION", ChatAction.TYPING)
     try:
         with state.sender.showing(job.chat_id, action, state.settings.pipegram_chat_action_every_s):
             inputs = warm.skill.preprocess(job, state.ctx)
+            began = time.perf_counter()
             output = warm.run(inputs)
-            return warm.skill.postprocess(output, job, state.ctx), "answered"
+            model_s = time.perf_counter() - began
+            return Answer(warm.skill.postprocess(output, job, state.ctx), "answered", model_s)
     except BadInput as exc:
-        return Reply(str(exc)), "bad_input"
+        return Answer(Reply(str(exc)), "bad_input")
     except SoftTimeLimitExceeded:
         log.warning("job %s (%s) hit its time limit", job.job_id, job.skill)
-        return Reply(TOO_SLOW), "timed_out"
+        return Answer(Reply(TOO_SLOW), "timed_out")
     except Exception:
         log.exception("job %s (%s) failed", job.job_id, job.skill)
-        return Reply(FAILED), "failed"
+        return Answer(Reply(FAILED), "failed")
 
 
 def remove_status(state: WorkerState, job: Job) -> None:
