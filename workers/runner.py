@@ -19,6 +19,8 @@ from shared.jobs import BadJob, Job
 from shared.keys import attempts_key, cancelled_key, reply_claim_key, waiting_key
 from shared.settings import Settings
 from shared.store import as_text
+from shared.telegram import job_fields
+from workers import metrics
 from workers.batching import Batcher
 from workers.models import ModelSpec, load_pipeline, resolve_specs
 from workers.ratelimit import SendRateLimiter
@@ -86,6 +88,7 @@ def start(settings: Settings, skill_names: list[str], batching: bool = False) ->
             skill.forward(pipe, [sample], specs[name])  # the first call pays for lazy init; not a user's job
         state.skills[name] = Warm(skill, specs[name], pipe, make_batcher(name, skill, specs[name], pipe)
                                   if batching and specs[name].batch_size > 1 else None)
+        metrics.model_loaded(name, time.perf_counter() - began)
         log.info("skill %s warm in %.1f s (pid %d)", name, time.perf_counter() - began, os.getpid())
     return state
 
@@ -109,17 +112,20 @@ def run_job(state: WorkerState, payload: Any) -> None:
         log.info("job %s (%s) was cancelled by the user; dropping it", job.job_id, job.skill)
         return
     attempt = count_attempt(state.redis, job)
-    log.info("job %s skill=%s chat=%s started (attempt %d)", job.job_id, job.skill, job.chat_id, attempt)
+    fields = job_fields(job.job_id, job.skill, job.chat_id)
+    log.info("job %s skill=%s chat=%s started (attempt %d)", job.job_id, job.skill, job.chat_id, attempt,
+             extra=fields)
     waited, began = max(0.0, time.time() - job.created_at), time.perf_counter()
     reply, outcome = answer(state, job) if attempt <= MAX_ATTEMPTS else (Reply(GAVE_UP), "gave_up")
     deliver(state, job, reply, claim)
     ran = time.perf_counter() - began
+    metrics.job_done(job.skill, outcome, waited, ran)
     try:
         jobstats.record(state.redis, job.skill, outcome, waited, ran)
     except redis.RedisError as exc:  # the reply is out; losing one timing must not fail the job
         log.warning("job %s: timing not recorded (%s)", job.job_id, exc)
     log.info("job %s skill=%s chat=%s %s in %.3f s after %.3f s queued", job.job_id, job.skill, job.chat_id,
-             outcome, ran, waited)
+             outcome, ran, waited, extra={**fields, "outcome": outcome})
 
 
 def still_wanted(r: redis.Redis, job: Job) -> bool:
