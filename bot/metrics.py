@@ -9,10 +9,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 import time
 
-# In-process mode even if a worker's multiprocess directory leaked into this environment.
-os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+# In-process mode even if a worker's multiprocess directory leaked into this environment. Only before the
+# first import: afterwards (a test importing both sides) the variable is what the worker's values write to.
+if "prometheus_client" not in sys.modules:
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
 
 import redis.asyncio as aioredis  # noqa: E402
 from aiohttp import web  # noqa: E402

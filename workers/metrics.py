@@ -25,23 +25,31 @@ os.environ["PROMETHEUS_MULTIPROC_DIR"] = _METRICS_DIR
 
 import redis  # noqa: E402
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest  # noqa: E402
+from prometheus_client import values as _values  # noqa: E402
 from prometheus_client.multiprocess import MultiProcessCollector  # noqa: E402
 
 from shared.keys import worker_key  # noqa: E402
 
+# prometheus_client picks its value class on import; if something imported it first (a test session that also
+# loads the bot), pick again now that the directory is set. A worker process imports it here first.
+_values.ValueClass = _values.get_value_class()
+
 log = logging.getLogger(__name__)
 
-JOBS = Counter("pipegram_jobs_total", "Jobs finished, by skill and outcome", ["skill", "outcome"])
+# registry=None: the values live in the directory's files, read back by render(), not in the default registry.
+JOBS = Counter("pipegram_jobs_total", "Jobs finished, by skill and outcome", ["skill", "outcome"], registry=None)
 QUEUE_WAIT = Histogram("pipegram_job_queue_wait_seconds", "From the bot enqueuing a job to a worker starting it",
-                       ["skill"], buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600))
+                       ["skill"], buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600), registry=None)
 RUN_TIME = Histogram("pipegram_job_run_seconds", "From a worker starting a job to its reply being sent",
-                     ["skill"], buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300))
+                     ["skill"], buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300), registry=None)
 MODEL_LOAD = Histogram("pipegram_model_load_seconds", "Loading and warming one skill's model in a worker process",
-                       ["skill"], buckets=(0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600))
+                       ["skill"], buckets=(0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600), registry=None)
 BATCH_SIZE = Histogram("pipegram_batch_size", "Jobs joined into one model call on batched workers",
-                       ["skill"], buckets=(1, 2, 4, 8, 16, 32, 64, 128))
-TELEGRAM_ERRORS = Counter("pipegram_telegram_errors_total", "Bot API calls that failed, by error", ["error"])
-TELEGRAM_RETRIES = Counter("pipegram_telegram_retries_total", "Sends retried after Telegram asked to wait (429)")
+                       ["skill"], buckets=(1, 2, 4, 8, 16, 32, 64, 128), registry=None)
+TELEGRAM_ERRORS = Counter("pipegram_telegram_errors_total", "Bot API calls that failed, by error", ["error"],
+                          registry=None)
+TELEGRAM_RETRIES = Counter("pipegram_telegram_retries_total", "Sends retried after Telegram asked to wait (429)",
+                           registry=None)
 
 
 def job_done(skill: str, outcome: str, waited: float, ran: float) -> None:
