@@ -13,7 +13,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.e2e.conftest import Stack, start_stack
-from tests.processes import free_port, wait_until
+from tests.processes import PIPEGRAM, free_port, start, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -31,22 +31,27 @@ class Scraped:
     batch_worker: str
 
 
-def two_free_ports() -> int:
-    """A port p with p + 1 free too: the worker serves on p, its batched sibling on p + 1."""
+def free_ports(*offsets: int) -> int:
+    """A free port p with p + each offset free too (a worker's sibling takes p + 1, GPU i's worker p + 2i)."""
     for _ in range(50):
         port = free_port()
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two adjacent free ports")
+        if all(_bindable(port + offset) for offset in offsets):
+            return port
+    raise RuntimeError(f"no free port with {offsets} above it free too")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 @pytest.fixture(scope="module")
 def scraped(emulator_url: str, redis_url: str, log_dir: Path, models_cache: Path) -> Iterator[Scraped]:
-    bot_port, worker_port = free_port(), two_free_ports()
+    bot_port, worker_port = free_port(), free_ports(1)
     env = {"PIPEGRAM_METRICS_LISTEN": "127.0.0.1", "PIPEGRAM_METRICS_PORT": str(bot_port),
            "PIPEGRAM_WORKER_METRICS_PORT": str(worker_port), "LOG_FORMAT": "json"}
     stack = start_stack("metrics", TOKEN, emulator_url, f"{redis_url.rsplit('/', 1)[0]}/{REDIS_DB}", log_dir,
@@ -123,6 +128,27 @@ def test_batched_jobs_show_their_batch_size(scraped: Scraped) -> None:
     client.wait_for_replies(chat, after=asked["message_id"], timeout=60)
     wait_until(lambda: value(scrape(scraped.batch_worker), "pipegram_batch_size_count", skill="similar") >= 1,
                "the batch observed", 30)
+
+
+def test_each_gpu_worker_serves_on_its_own_port(scraped: Scraped, log_dir: Path) -> None:
+    base = free_ports(2)
+    env = {**scraped.stack.env, "REDIS_URL": scraped.stack.redis_url.rsplit("/", 1)[0] + f"/{REDIS_DB + 1}",
+           "PIPEGRAM_WORKER_METRICS_PORT": str(base)}
+    gpus = start("metrics-gpus", [*PIPEGRAM, "worker", "--gpus", "0,1", "--queues", "text"], log_dir, env)
+    try:
+        for port in (base, base + 2):
+            wait_until(lambda port=port: _answers_200(f"http://127.0.0.1:{port}"), f"GPU worker on {port} healthy",
+                       180, gpus)
+            assert "chat" in health(f"http://127.0.0.1:{port}")[1]["skills"]
+    finally:
+        gpus.stop()
+
+
+def _answers_200(base: str) -> bool:
+    try:
+        return health(base)[0] == 200
+    except httpx.HTTPError:
+        return False
 
 
 def test_json_logs_carry_the_job_fields_and_no_token(scraped: Scraped) -> None:
