@@ -23,6 +23,14 @@ _METRICS_DIR = tempfile.mkdtemp(prefix="pipegram-metrics-")
 _OWNER = os.getpid()
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = _METRICS_DIR
 
+
+@atexit.register
+def _remove_files() -> None:
+    # Only the process that made the directory: a pool child exiting must not pull it from under the parent.
+    if os.getpid() == _OWNER:
+        shutil.rmtree(_METRICS_DIR, ignore_errors=True)
+
+
 import redis  # noqa: E402
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest  # noqa: E402
 from prometheus_client import values as _values  # noqa: E402
@@ -138,10 +146,3 @@ def serve(listen: str, port: int, r: redis.Redis, node: str) -> ThreadingHTTPSer
     threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
     log.info("metrics on http://%s:%d/metrics, health on /healthz", listen, port)
     return server
-
-
-@atexit.register
-def _remove_files() -> None:
-    # Only the process that made the directory: a pool child exiting must not pull it from under the parent.
-    if os.getpid() == _OWNER:
-        shutil.rmtree(_METRICS_DIR, ignore_errors=True)
