@@ -9,7 +9,7 @@ import signal
 from telegram import BotCommand, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot import handlers, speech, text_tools, texts, updates, vision
+from bot import handlers, metrics, speech, text_tools, texts, updates, vision
 from shared import store
 from shared.settings import Settings, get_settings
 from shared.telegram import configure_logging
@@ -68,6 +68,11 @@ async def serve(application: Application, settings: Settings) -> None:
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    liveness = application.bot_data["liveness"] = metrics.Liveness()
+    probe = None
+    if settings.pipegram_metrics_port:
+        probe = await metrics.serve(settings.pipegram_metrics_listen, settings.pipegram_metrics_port,
+                                    settings.redis_url, liveness)
     async with application:
         application.bot_data["redis"] = store.connect_async(settings.redis_url)
         await application.bot.set_my_commands([BotCommand(name, about) for name, about in texts.COMMANDS])
@@ -81,6 +86,8 @@ async def serve(application: Application, settings: Settings) -> None:
         finally:
             await application.stop()
             await application.bot_data["redis"].aclose()
+            if probe is not None:
+                await probe.cleanup()
 
 
 def main() -> None:

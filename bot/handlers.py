@@ -12,7 +12,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import limits, texts, waiting
+from bot import limits, metrics, texts, waiting
 from bot.recent import keep_message
 from bot.updates import NotQueued, mark_unqueued
 from shared import store
@@ -21,6 +21,7 @@ from shared.jobs import Job
 from shared.keys import history_key, message_vectors_key, recent_messages_key, waiting_key
 from shared.settings import Settings
 from shared.status import read_status, render_status
+from shared.telegram import job_fields
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,10 @@ async def refuse_strangers(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     is enqueued; tell each once."""
     user, chat, settings = update.effective_user, update.effective_chat, settings_of(context)
     if chat and chat.type in GROUP_TYPES and not settings.group_allowed(chat.id):
+        metrics.REFUSED.labels("group_not_allowed").inc()
         await tell_once(update, context, chat.id, texts.GROUP_NOT_ALLOWED.format(chat_id=chat.id))
     elif not settings.user_allowed(user.id if user else None):
+        metrics.REFUSED.labels("user_not_allowed").inc()
         await tell_once(update, context, user.id if user else 0, texts.NOT_ALLOWED.format(user_id=user and user.id))
     else:
         return
@@ -148,6 +151,7 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str,
     r = context.bot_data["redis"]
     refused = await limits.refusal(r, user.id, settings_of(context))
     if refused is not None:
+        metrics.REFUSED.labels("limits").inc()
         if refused:
             await message.reply_text(refused, do_quote=True)
         return
@@ -162,15 +166,20 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str,
             with contextlib.suppress(TelegramError):
                 await context.bot.delete_message(message.chat_id, status_id)
         raise NotQueued(f"job {job.job_id} for chat {job.chat_id}: {exc}") from exc
+    metrics.ENQUEUED.labels(skill).inc()
     await limits.track_waiting(r, user.id, job.job_id)
-    log.info("queued job %s skill=%s chat=%s", job.job_id, skill, job.chat_id)
+    log.info("queued job %s skill=%s chat=%s", job.job_id, skill, job.chat_id,
+             extra=job_fields(job.job_id, skill, job.chat_id))
     await context.bot.send_chat_action(message.chat_id, action)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Leave updates whose job was not stored unconfirmed, so they come again; log anything else."""
     if isinstance(context.error, NotQueued) and isinstance(update, Update):
+        metrics.NOT_QUEUED.inc()
         log.warning("not queued: %s", context.error)
         mark_unqueued(context.bot_data, update.update_id)
         return
+    if isinstance(context.error, TelegramError):
+        metrics.telegram_error(context.error)
     log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)

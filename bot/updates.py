@@ -19,7 +19,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot import pastes
+from bot import metrics, pastes
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ def mark_unqueued(bot_data: dict, update_id: int) -> None:
 
 async def handle(application: Application, update: Update) -> bool:
     """Run the update's handlers; False if one of them could not enqueue its job."""
+    metrics.UPDATES.inc()
     await application.process_update(update)
     unqueued: set[int] = application.bot_data.setdefault(UNQUEUED, set())
     if update.update_id in unqueued:
@@ -54,7 +55,9 @@ async def poll(application: Application, stop: asyncio.Event) -> None:
     offset: int | None = None
     waited_for: int | None = None
     backoff = 0.0
+    liveness: metrics.Liveness = application.bot_data.setdefault("liveness", metrics.Liveness())
     while not stop.is_set():
+        liveness.beat()
         if backoff:
             await _sleep_unless_stopped(stop, backoff)
         try:
@@ -64,6 +67,7 @@ async def poll(application: Application, stop: asyncio.Event) -> None:
                 "getUpdates", query if offset is None else {**query, "offset": offset},
                 read_timeout=POLL_TIMEOUT_S + 10))
         except TelegramError as exc:
+            metrics.telegram_error(exc)
             backoff = _next_backoff(backoff)
             log.warning("getUpdates failed (%s); retrying in %.1f s", exc, backoff)
             continue
@@ -101,9 +105,11 @@ async def serve_webhook(application: Application, settings: Settings, stop: asyn
     try:
         await application.bot.set_webhook(settings.webhook_url or "", secret_token=secret,
                                           allowed_updates=Update.ALL_TYPES)
+        application.bot_data.setdefault("liveness", metrics.Liveness()).webhook = True
         log.info("receiving updates by webhook on port %d", settings.webhook_port)
         await stop.wait()
-    except TelegramError:
+    except TelegramError as exc:
+        metrics.telegram_error(exc)
         log.exception("could not set the webhook")
         raise
     finally:

@@ -22,12 +22,20 @@ def run_worker(queues: list[str], name: str | None, loglevel: str) -> None:
     if not batched:
         return _celery(plain, name, loglevel, pool="prefork", concurrency=1)
     sibling = subprocess.Popen([sys.executable, "-m", "pipegram.cli", "worker", "--queues", ",".join(batched),
-                                "--name", name, "--loglevel", loglevel])
+                                "--name", name, "--loglevel", loglevel], env=_metrics_port_env(1))
     try:
         _celery(plain, name, loglevel, pool="prefork", concurrency=1)
     finally:
         sibling.terminate()
         sibling.wait(30)
+
+
+def _metrics_port_env(offset: int) -> dict[str, str]:
+    """The environment for a worker process that serves /metrics `offset` ports above this one (0 stays off)."""
+    from shared.settings import get_settings
+
+    port = get_settings().pipegram_worker_metrics_port
+    return {**os.environ, "PIPEGRAM_WORKER_METRICS_PORT": str(port + offset if port else 0)}
 
 
 def _batch_threads(queues: list[str]) -> int:
@@ -51,11 +59,15 @@ def _celery(queues: list[str], name: str, loglevel: str, pool: str, concurrency:
 
 
 def run_on_gpus(gpus: list[str], queues: str, loglevel: str) -> int:
-    """One worker process per GPU, pinned with CUDA_VISIBLE_DEVICES before Python (and torch) starts."""
+    """One worker process per GPU, pinned with CUDA_VISIBLE_DEVICES before Python (and torch) starts.
+
+    GPU i's worker serves metrics on the base port + 2i (its batched sibling, if any, on the next port).
+    """
     host = socket.gethostname()
     procs = [subprocess.Popen([sys.executable, "-m", "pipegram.cli", "worker", "--queues", queues, "--name",
                                f"gpu{gpu}@{host}", "--loglevel", loglevel],
-                              env={**os.environ, "CUDA_VISIBLE_DEVICES": gpu}) for gpu in gpus]
+                              env={**_metrics_port_env(2 * index), "CUDA_VISIBLE_DEVICES": gpu})
+             for index, gpu in enumerate(gpus)]
 
     def stop(*_: object) -> None:
         for proc in procs:

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     # host should split the cores between them, or their threads fight.
     pipegram_torch_threads: int = 0
     log_level: str = "INFO"
+    log_format: str = "text"  # "json": one JSON object per line, for log collectors
+    # /metrics and /healthz. The bot serves on its port; a worker on its port (its batched sibling on port + 1,
+    # GPU i of `--gpus` on port + 2i). 0 turns the endpoint off.
+    pipegram_metrics_listen: str = "0.0.0.0"
+    pipegram_metrics_port: int = 9180
+    pipegram_worker_metrics_port: int = 9181
 
     @field_validator("allowed_users", "allowed_groups", mode="before")
     @classmethod
@@ -56,6 +62,13 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
         return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value.lower() not in ("text", "json"):
+            raise ConfigError(f"LOG_FORMAT must be 'text' or 'json', not {value!r}")
+        return value.lower()
 
     @field_validator("telegram_api_url")
     @classmethod

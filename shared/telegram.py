@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -17,6 +18,8 @@ MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses larger files: bots cann
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(processName)s: %(message)s"
+# Fields a log call may pass with `extra=`; the JSON format prints them as their own keys.
+JOB_FIELDS = ("job_id", "skill", "chat_id", "outcome")
 
 
 def make_bot(settings: Settings) -> Bot:
@@ -77,15 +80,45 @@ class RedactingFormatter(logging.Formatter):
         self.secrets = [s for s in secrets if s]
 
     def format(self, record: logging.LogRecord) -> str:
-        text = redact(super().format(record), self.secrets)
+        return self.scrub(super().format(record))
+
+    def scrub(self, text: str) -> str:
+        """The text without the token or anything shaped like a Bot API path with a token."""
+        text = redact(text, self.secrets)
         return _URL_TOKEN.sub(lambda m: f"/{m.group(1) or ''}bot<redacted>", text)
 
 
-def configure_logging(settings: Settings) -> None:
-    """One line per event on stderr, with the token scrubbed from every record."""
+class JsonFormatter(RedactingFormatter):
+    """One JSON object per record (time, level, logger, message, job fields), scrubbed like the text format."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__(LOG_FORMAT, secrets)
+
+    def format(self, record: logging.LogRecord) -> str:
+        event = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name,
+                 "process": record.processName, "message": record.getMessage()}
+        event.update({name: getattr(record, name) for name in JOB_FIELDS if hasattr(record, name)})
+        if record.exc_info:
+            event["exception"] = self.formatException(record.exc_info)
+        # Scrub the encoded line: the token may sit in any field, the traceback included.
+        return self.scrub(json.dumps(event, ensure_ascii=False, default=str))
+
+
+def job_fields(job_id: str, skill: str, chat_id: int) -> dict[str, object]:
+    """The `extra=` for a job's log lines, so JSON logs carry them as fields."""
+    return {"job_id": job_id, "skill": skill, "chat_id": chat_id}
+
+
+def make_formatter(settings: Settings) -> logging.Formatter:
+    """The LOG_FORMAT the settings ask for, scrubbing the token either way."""
     secrets = [settings.telegram_bot_token.get_secret_value()] if settings.telegram_bot_token else []
+    return JsonFormatter(secrets) if settings.log_format == "json" else RedactingFormatter(LOG_FORMAT, secrets)
+
+
+def configure_logging(settings: Settings) -> None:
+    """One line per event on stderr (text or JSON), with the token scrubbed from every record."""
     handler = logging.StreamHandler()
-    handler.setFormatter(RedactingFormatter(LOG_FORMAT, secrets))
+    handler.setFormatter(make_formatter(settings))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())

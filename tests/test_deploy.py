@@ -55,6 +55,17 @@ def test_flower_is_an_optional_profile(docker_config: Path) -> None:
     assert "flower" in json.loads(result.stdout)["services"]
 
 
+def test_bot_and_worker_are_probed_on_healthz_and_expose_metrics(docker_config: Path) -> None:
+    result = compose_config(docker_config, TELEGRAM_BOT_TOKEN="1:x")
+    assert result.returncode == 0, result.stderr
+    services = json.loads(result.stdout)["services"]
+    assert "http://127.0.0.1:9180/healthz" in " ".join(services["bot"]["healthcheck"]["test"])
+    assert "http://127.0.0.1:9181/healthz" in " ".join(services["worker"]["healthcheck"]["test"])
+    assert [(p["host_ip"], p["published"], p["target"]) for p in services["bot"]["ports"]] == \
+        [("127.0.0.1", "9180", 9180)]
+    assert set(services["worker"]["expose"]) == {"9181", "9182"}
+
+
 def test_the_bot_image_installs_no_torch() -> None:
     bot_image = (ROOT / "docker" / "bot.Dockerfile").read_text()
     assert "[workers]" not in bot_image and "torch" not in bot_image.split("\n", 1)[1]

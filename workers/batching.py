@@ -16,6 +16,8 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
+from workers import metrics
+
 log = logging.getLogger(__name__)
 
 
@@ -46,6 +48,7 @@ class Batcher:
 
     def _call(self, batch: list[tuple[Any, Future[Any]]]) -> None:
         began = time.perf_counter()
+        metrics.batch_ran(self.name, len(batch))
         try:
             outputs = self.forward([item for item, _ in batch])
         except BaseException as exc:  # every waiting job hears about it; the collector keeps going

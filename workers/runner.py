@@ -19,6 +19,8 @@ from shared.jobs import BadJob, Job
 from shared.keys import attempts_key, cancelled_key, reply_claim_key, waiting_key
 from shared.settings import Settings
 from shared.store import as_text
+from shared.telegram import job_fields
+from workers import metrics
 from workers.batching import Batcher
 from workers.models import ModelSpec, load_pipeline, resolve_specs
 from workers.ratelimit import SendRateLimiter
@@ -90,6 +92,7 @@ def start(settings: Settings, skill_names: list[str], batching: bool = False) ->
             skill.forward(pipe, [sample], specs[name])  # the first call pays for lazy init; not a user's job
         state.skills[name] = Warm(skill, specs[name], pipe, make_batcher(name, skill, specs[name], pipe)
                                   if batching and specs[name].batch_size > 1 else None)
+        metrics.model_loaded(name, time.perf_counter() - began)
         log.info("skill %s warm in %.1f s (pid %d)", name, time.perf_counter() - began, os.getpid())
     return state
 
@@ -114,18 +117,21 @@ def run_job(state: WorkerState, payload: Any) -> None:
         remove_status(state, job)
         return
     attempt = count_attempt(state.redis, job)
-    log.info("job %s skill=%s chat=%s started (attempt %d)", job.job_id, job.skill, job.chat_id, attempt)
+    fields = job_fields(job.job_id, job.skill, job.chat_id)
+    log.info("job %s skill=%s chat=%s started (attempt %d)", job.job_id, job.skill, job.chat_id, attempt,
+             extra=fields)
     waited, began = max(0.0, time.time() - job.created_at), time.perf_counter()
     done = answer(state, job) if attempt <= MAX_ATTEMPTS else Answer(Reply(GAVE_UP), "gave_up")
     deliver(state, job, done.reply, claim)
     remove_status(state, job)
     ran = time.perf_counter() - began
+    metrics.job_done(job.skill, done.outcome, waited, ran)
     try:
         jobstats.record(state.redis, job.skill, done.outcome, waited, ran)
     except redis.RedisError as exc:  # the reply is out; losing one timing must not fail the job
         log.warning("job %s: timing not recorded (%s)", job.job_id, exc)
     log.info("job %s skill=%s chat=%s %s in %.3f s (model %.3f s) after %.3f s queued", job.job_id, job.skill,
-             job.chat_id, done.outcome, ran, done.model_s, waited)
+             job.chat_id, done.outcome, ran, done.model_s, waited, extra={**fields, "outcome": done.outcome})
 
 
 def still_wanted(r: redis.Redis, job: Job) -> bool:

@@ -17,6 +17,7 @@ from telegram.error import BadRequest, RetryAfter, TelegramError
 
 from shared.settings import Settings
 from shared.telegram import MAX_CAPTION_UTF16, MAX_DOWNLOAD_BYTES, make_bot, split_message, utf16_len
+from workers import metrics
 from workers.ratelimit import SendRateLimiter
 from workers.skill import Attachment, Reply
 
@@ -91,9 +92,11 @@ class TelegramSender:
                 await asyncio.to_thread(self.limiter.wait_turn, chat_id)
             try:
                 return await send()
-            except RetryAfter as exc:
-                if attempt == MAX_SEND_ATTEMPTS:
+            except TelegramError as exc:
+                metrics.telegram_error(exc)
+                if not isinstance(exc, RetryAfter) or attempt == MAX_SEND_ATTEMPTS:
                     raise
+                metrics.telegram_retry()
                 wait = exc.retry_after
                 delay = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
                 log.warning("Telegram asked to wait %.1f s (attempt %d)", delay, attempt)
@@ -132,6 +135,7 @@ class TelegramSender:
             try:
                 await self._initialized_first(self.bot.send_chat_action(chat_id, action))
             except TelegramError as exc:
+                metrics.telegram_error(exc)
                 log.debug("chat action failed: %s", exc)
             await asyncio.sleep(every_s)
 
@@ -159,8 +163,9 @@ class TelegramSender:
 
 
 def _log_failure(future: Future[Any], what: str) -> None:
-    if not future.cancelled() and future.exception() is not None:
-        log.info("%s failed: %s", what, future.exception())
+    if not future.cancelled() and (exc := future.exception()) is not None:
+        metrics.telegram_error(exc)
+        log.info("%s failed: %s", what, exc)
 
 
 def _answering(reply_to: int | None, sent: list[Message]) -> ReplyParameters | None:

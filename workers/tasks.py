@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import redis
 from celery import Task
 from celery.signals import celeryd_init, worker_init, worker_process_init, worker_process_shutdown
 
@@ -15,7 +16,7 @@ from shared.celery_app import VISIBILITY_TIMEOUT_S, app
 from shared.settings import ConfigError, get_settings
 from shared.skills import SKILL_QUEUES, task_name
 from shared.telegram import configure_logging
-from workers import runner
+from workers import metrics, runner
 from workers.models import resolve_specs
 from workers.presence import announce
 
@@ -56,11 +57,16 @@ for _skill, _spec in resolve_specs(get_settings().pipegram_models, list(SKILL_QU
 
 @celeryd_init.connect
 def _remember_queues(sender: str | None = None, options: dict[str, Any] | None = None, **_: Any) -> None:
-    """Runs in the parent: note the node name and queues, so children load only those skills."""
-    configure_logging(get_settings())
+    """Runs in the parent: note the node name and queues, so children load only those skills; serve metrics."""
+    settings = get_settings()
+    configure_logging(settings)
     _node[0] = sender or _node[0]
     queues = (options or {}).get("queues") or []
     _queues[:] = queues.split(",") if isinstance(queues, str) else list(queues)
+    if settings.pipegram_worker_metrics_port:
+        metrics.serve(settings.pipegram_metrics_listen, settings.pipegram_worker_metrics_port,
+                      # No retries: a probe should hear at once that Redis is gone.
+                      redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2), _node[0])
 
 
 def _skills_served() -> list[str]:

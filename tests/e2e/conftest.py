@@ -32,14 +32,18 @@ class Stack:
 
 
 def start_stack(name: str, token: str, emulator_url: str, redis_url: str, log_dir: Path,
-                models: str = "tiny", cache: Path | None = None, both_env: dict[str, str] | None = None,
+                models: str = "tiny", cache: Path | None = None, shared_env: dict[str, str] | None = None,
                 **bot_env: str) -> Stack:
-    """Start a worker and a bot, and wait until the model is warm and the bot takes updates."""
+    """Start a worker and a bot, and wait until the model is warm and the bot takes updates.
+
+    Metrics ports are off unless shared_env (for both processes) sets them: stacks must not fight over ports.
+    """
     env = {"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": emulator_url, "REDIS_URL": redis_url,
            "PIPEGRAM_MODELS": models, "PIPEGRAM_CACHE_DIR": str(cache or log_dir / "cache"),
+           "PIPEGRAM_METRICS_PORT": "0", "PIPEGRAM_WORKER_METRICS_PORT": "0",
            # Status messages are tested on their own stack (test_waiting.py); elsewhere a slow CI machine would
            # add them to the replies tests count.
-           "PIPEGRAM_STATUS_AFTER_S": "600", **(both_env or {})}
+           "PIPEGRAM_STATUS_AFTER_S": "600", **(shared_env or {})}
     client = EmulatorClient(emulator_url, token)
     client.reset()
     worker = start(f"{name}-worker", [*PIPEGRAM, "worker", "--name", f"{name}@test"], log_dir, env)

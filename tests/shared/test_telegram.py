@@ -1,11 +1,14 @@
 """Message splitting and token redaction: what users and operators see."""
 
+import json
 import logging
+import sys
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.telegram import RedactingFormatter, split_message, utf16_len
+from shared.settings import Settings
+from shared.telegram import RedactingFormatter, job_fields, make_formatter, split_message, utf16_len
 
 
 def test_short_text_is_one_piece() -> None:
@@ -56,7 +59,41 @@ def test_log_lines_never_show_the_token() -> None:
     try:
         raise RuntimeError(f"failed calling /bot{token}/getMe")
     except RuntimeError:
-        import sys
-
         failed = logging.LogRecord("x", logging.ERROR, __file__, 1, "boom", None, sys.exc_info())
     assert token not in formatter.format(failed)
+
+
+def test_json_logs_are_one_object_per_line_with_job_fields_and_no_token() -> None:
+    token = "123456:SECRET-token_value"
+    formatter = make_formatter(Settings(_env_file=None, telegram_bot_token=token, log_format="JSON"))
+    record = logging.LogRecord("workers.runner", logging.INFO, __file__, 1, "job %s answered via /bot%s/sendMessage",
+                               ("j1", token), None)
+    record.__dict__.update({**job_fields("j1", "chat", -1001), "outcome": "answered"})
+    line = formatter.format(record)
+    assert "\n" not in line and token not in line
+    event = json.loads(line)
+    assert event["level"] == "INFO" and event["logger"] == "workers.runner"
+    assert event["message"] == "job j1 answered via /bot<redacted>/sendMessage"
+    assert (event["job_id"], event["skill"], event["chat_id"], event["outcome"]) == ("j1", "chat", -1001, "answered")
+    assert "time" in event
+
+
+def test_json_logs_scrub_the_token_from_tracebacks_and_omit_absent_fields() -> None:
+    token = "123456:SECRET-token_value"
+    formatter = make_formatter(Settings(_env_file=None, telegram_bot_token=token, log_format="json"))
+    try:
+        raise RuntimeError(f"failed calling https://api.telegram.org/bot{token}/getMe")
+    except RuntimeError:
+        failed = logging.LogRecord("bot.updates", logging.ERROR, __file__, 1, "boom", None, sys.exc_info())
+    line = formatter.format(failed)
+    assert token not in line and "SECRET" not in line
+    event = json.loads(line)
+    assert "RuntimeError" in event["exception"] and "job_id" not in event
+
+
+def test_the_default_log_format_stays_one_plain_line() -> None:
+    formatter = make_formatter(Settings(_env_file=None, telegram_bot_token="1:x"))
+    record = logging.LogRecord("bot", logging.INFO, __file__, 1, "queued job j2", None, None)
+    record.__dict__.update(job_fields("j2", "chat", 5))
+    line = formatter.format(record)
+    assert line.endswith("INFO bot MainProcess: queued job j2") and not line.startswith("{")
