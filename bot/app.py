@@ -9,7 +9,7 @@ import signal
 from telegram import BotCommand, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot import handlers, speech, text_tools, texts, updates, vision
+from bot import handlers, speech, text_tools, texts, texts_de, updates, vision
 from shared import store
 from shared.settings import Settings, get_settings
 from shared.telegram import configure_logging
@@ -71,6 +71,9 @@ async def serve(application: Application, settings: Settings) -> None:
     async with application:
         application.bot_data["redis"] = store.connect_async(settings.redis_url)
         await application.bot.set_my_commands([BotCommand(name, about) for name, about in texts.COMMANDS])
+        # Telegram shows these to users whose app is in German.
+        await application.bot.set_my_commands([BotCommand(name, about) for name, about in texts_de.COMMANDS],
+                                              language_code="de")
         await application.start()
         log.info("bot @%s is up", application.bot.username)
         try:
