@@ -6,10 +6,11 @@ import asyncio
 import logging
 import signal
 
-from telegram import BotCommand, Update
-from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot import handlers, speech, text_tools, texts, texts_de, updates, vision
+from bot import admin, handlers, settings_menu, speech, text_tools, texts, texts_de, updates, vision
 from shared import store
 from shared.settings import Settings, get_settings
 from shared.telegram import configure_logging
@@ -39,6 +40,7 @@ def build_application(settings: Settings) -> Application:
         CommandHandler("reset", handlers.reset),
         CommandHandler("cancel", handlers.cancel),
         CommandHandler("status", handlers.status),
+        CommandHandler("stats", admin.stats),
         CommandHandler("translate", text_tools.translate),
         CommandHandler("language", text_tools.language),
         CommandHandler("summarize", text_tools.summarize),
@@ -53,6 +55,8 @@ def build_application(settings: Settings) -> Application:
         CommandHandler("classify", speech.classify, filters.UpdateType.MESSAGE),
         CommandHandler("voice", speech.voice_mode),
         CommandHandler("speechlang", speech.speech_language),
+        CommandHandler("settings", settings_menu.settings),
+        CallbackQueryHandler(settings_menu.pressed),
         MessageHandler(RECORDINGS & filters.UpdateType.MESSAGE, speech.recording),
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, handlers.chat),
         # Last: anything no skill above took. Edited messages are ignored by design.
@@ -70,10 +74,7 @@ async def serve(application: Application, settings: Settings) -> None:
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
     async with application:
         application.bot_data["redis"] = store.connect_async(settings.redis_url)
-        await application.bot.set_my_commands([BotCommand(name, about) for name, about in texts.COMMANDS])
-        # Telegram shows these to users whose app is in German.
-        await application.bot.set_my_commands([BotCommand(name, about) for name, about in texts_de.COMMANDS],
-                                              language_code="de")
+        await set_commands(application, settings)
         await application.start()
         log.info("bot @%s is up", application.bot.username)
         try:
@@ -84,6 +85,19 @@ async def serve(application: Application, settings: Settings) -> None:
         finally:
             await application.stop()
             await application.bot_data["redis"].aclose()
+
+
+async def set_commands(application: Application, settings: Settings) -> None:
+    """The command menu in English and, for German apps, in German; admins' private chats also list /stats."""
+    bot = application.bot
+    for words, language in ((texts, None), (texts_de, "de")):
+        await bot.set_my_commands([BotCommand(*pair) for pair in words.COMMANDS], language_code=language)
+    for admin_id in settings.admin_users:
+        try:  # Telegram refuses a chat scope until the admin has started a chat with the bot
+            await bot.set_my_commands([BotCommand(*pair) for pair in [*texts.COMMANDS, texts.STATS_COMMAND]],
+                                      scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:
+            log.warning("no /stats in the command menu of admin %s: %s", admin_id, exc)
 
 
 def main() -> None:

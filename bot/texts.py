@@ -173,9 +173,10 @@ LENGTH_BUTTONS = {"short": "Short", "normal": "Normal", "long": "Long"}
 SETTING_SAVED = "Saved"
 SETTING_STALE = "That button is out of date. Send /settings for fresh ones."
 
+STATS_COMMAND = ("stats", "Jobs, latency and errors per skill (admins only)")
 STATS_ONLY_ADMINS = "Sorry, only the bot's admins can see /stats."
 STATS_HEADER = "📊 Jobs per skill (latency = waiting + running, over the last {keep} jobs):"
-STATS_LINE = "• {skill}: {jobs} jobs, p50 {p50}, p95 {p95}, {errors} errors"
+STATS_LINE = "• {skill}: jobs {jobs}, errors {errors}, p50 {p50}, p95 {p95}"
 STATS_NONE = "No jobs have finished yet."
 
 

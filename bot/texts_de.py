@@ -173,7 +173,8 @@ LENGTH_BUTTONS = {"short": "Kurz", "normal": "Normal", "long": "Lang"}
 SETTING_SAVED = "Gespeichert"
 SETTING_STALE = "Dieser Knopf ist veraltet. Schick /settings für neue."
 
+STATS_COMMAND = ("stats", "Aufträge, Latenz und Fehler pro Skill (nur Admins)")
 STATS_ONLY_ADMINS = "Entschuldigung, nur die Admins des Bots können /stats sehen."
 STATS_HEADER = "📊 Aufträge pro Skill (Latenz = Warten + Laufen, über die letzten {keep} Aufträge):"
-STATS_LINE = "• {skill}: {jobs} Aufträge, p50 {p50}, p95 {p95}, {errors} Fehler"
+STATS_LINE = "• {skill}: Aufträge {jobs}, Fehler {errors}, p50 {p50}, p95 {p95}"
 STATS_NONE = "Es ist noch kein Auftrag fertig geworden."

@@ -14,7 +14,7 @@ from shared.i18n import interface_language
 
 def catalog(module: ModuleType) -> dict[str, Any]:
     return {name: value for name, value in vars(module).items()
-            if name.isupper() and isinstance(value, (str, list, dict))}
+            if name.isupper() and isinstance(value, (str, list, dict, tuple))}
 
 
 def placeholders(text: str) -> set[str]:
@@ -22,9 +22,11 @@ def placeholders(text: str) -> set[str]:
 
 
 def strings(value: Any) -> list[str]:
-    """Every translatable string in a text, in order (lists of pairs and dicts hold them as the second item)."""
+    """Every translatable string in a text, in order (pairs, lists of pairs and dicts hold them second)."""
     if isinstance(value, str):
         return [value]
+    if isinstance(value, tuple):
+        return [value[1]]
     if isinstance(value, dict):
         return [text for key in sorted(value) for text in strings(value[key])]
     return [text for _, text in value]
@@ -36,6 +38,8 @@ def keys(value: Any) -> Any:
         return sorted(value)
     if isinstance(value, list):
         return [key for key, _ in value]
+    if isinstance(value, tuple):
+        return value[0]
     return None
 
 
