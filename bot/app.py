@@ -56,12 +56,13 @@ def build_application(settings: Settings) -> Application:
         CommandHandler("voice", speech.voice_mode),
         CommandHandler("speechlang", speech.speech_language),
         CommandHandler("settings", settings_menu.settings),
-        CallbackQueryHandler(settings_menu.pressed),
+        CallbackQueryHandler(settings_menu.pressed, pattern=settings_menu.PATTERN),
         MessageHandler(RECORDINGS & filters.UpdateType.MESSAGE, speech.recording),
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, handlers.chat),
         # Last: anything no skill above took. Edited messages are ignored by design.
         MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, handlers.unknown_command),
         MessageHandler(filters.UpdateType.MESSAGE, handlers.unsupported),
+        CallbackQueryHandler(settings_menu.stale),  # a button no handler above took
     ])
     application.add_error_handler(handlers.on_error)
     return application

@@ -23,6 +23,7 @@ from shared.languages import Language
 log = logging.getLogger(__name__)
 
 PREFIX = "set"
+PATTERN = rf"^{PREFIX}:"  # the callback data this module's handler takes
 # Common /translate targets, by their own names; /language takes any other.
 LANGUAGE_CHOICES = [("English", "eng_Latn"), ("Deutsch", "deu_Latn"), ("Español", "spa_Latn"),
                     ("Français", "fra_Latn"), ("Русский", "rus_Cyrl"), ("中文", "zho_Hans")]
@@ -72,12 +73,17 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(text, reply_markup=keyboard)
 
 
+async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a button that no longer means anything (or never did), so the user's app stops waiting."""
+    await update.callback_query.answer(texts.get(update).SETTING_STALE, show_alert=True)
+
+
 async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Save the setting a button carries, answer the press, and show the new state in the same message."""
     query, words = update.callback_query, texts.get(update)
     choice = parse(query.data)
     if choice is None:
-        await query.answer(words.SETTING_STALE, show_alert=True)
+        await stale(update, context)
         return
     await save_pref(context.bot_data["redis"], query.from_user.id, *choice)
     await query.answer(words.SETTING_SAVED)
