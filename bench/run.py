@@ -63,7 +63,7 @@ def in_process(cache: Path, jobs: int) -> list[float]:
     from workers.skills import chat
 
     pipe = load_pipeline(chat.TASK, chat.TINY_MODEL, ModelSpec("tiny"), cache)
-    conversation = [{"role": "user", "content": TEXT}]
+    conversation = chat.Prompt([{"role": "user", "content": TEXT}])
     chat.forward(pipe, [conversation], ModelSpec("tiny"))
     samples = []
     for _ in range(jobs):
@@ -102,7 +102,7 @@ def load_per_job(cache: Path, jobs: int) -> list[float]:
     for _ in range(jobs):
         began = time.perf_counter()
         pipe = load_pipeline(chat.TASK, chat.TINY_MODEL, ModelSpec("tiny"), cache)
-        chat.forward(pipe, [[{"role": "user", "content": TEXT}]], ModelSpec("tiny"))
+        chat.forward(pipe, [chat.Prompt([{"role": "user", "content": TEXT}])], ModelSpec("tiny"))
         samples.append(time.perf_counter() - began)
     return samples
 

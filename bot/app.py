@@ -6,10 +6,11 @@ import asyncio
 import logging
 import signal
 
-from telegram import BotCommand, Update
-from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot import handlers, metrics, speech, text_tools, texts, updates, vision
+from bot import admin, handlers, metrics, settings_menu, speech, text_tools, texts, texts_de, updates, vision
 from shared import store
 from shared.settings import Settings, get_settings
 from shared.telegram import configure_logging
@@ -39,6 +40,7 @@ def build_application(settings: Settings) -> Application:
         CommandHandler("reset", handlers.reset),
         CommandHandler("cancel", handlers.cancel),
         CommandHandler("status", handlers.status),
+        CommandHandler("stats", admin.stats),
         CommandHandler("translate", text_tools.translate),
         CommandHandler("language", text_tools.language),
         CommandHandler("summarize", text_tools.summarize),
@@ -53,11 +55,14 @@ def build_application(settings: Settings) -> Application:
         CommandHandler("classify", speech.classify, filters.UpdateType.MESSAGE),
         CommandHandler("voice", speech.voice_mode),
         CommandHandler("speechlang", speech.speech_language),
+        CommandHandler("settings", settings_menu.settings),
+        CallbackQueryHandler(settings_menu.pressed, pattern=settings_menu.PATTERN),
         MessageHandler(RECORDINGS & filters.UpdateType.MESSAGE, speech.recording),
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, handlers.chat),
         # Last: anything no skill above took. Edited messages are ignored by design.
         MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, handlers.unknown_command),
         MessageHandler(filters.UpdateType.MESSAGE, handlers.unsupported),
+        CallbackQueryHandler(settings_menu.stale),  # a button no handler above took
     ])
     application.add_error_handler(handlers.on_error)
     return application
@@ -75,7 +80,7 @@ async def serve(application: Application, settings: Settings) -> None:
                                     settings.redis_url, liveness)
     async with application:
         application.bot_data["redis"] = store.connect_async(settings.redis_url)
-        await application.bot.set_my_commands([BotCommand(name, about) for name, about in texts.COMMANDS])
+        await set_commands(application, settings)
         await application.start()
         log.info("bot @%s is up", application.bot.username)
         try:
@@ -88,6 +93,19 @@ async def serve(application: Application, settings: Settings) -> None:
             await application.bot_data["redis"].aclose()
             if probe is not None:
                 await probe.cleanup()
+
+
+async def set_commands(application: Application, settings: Settings) -> None:
+    """The command menu in English and, for German apps, in German; admins' private chats also list /stats."""
+    bot = application.bot
+    for words, language in ((texts, None), (texts_de, "de")):
+        await bot.set_my_commands([BotCommand(*pair) for pair in words.COMMANDS], language_code=language)
+    for admin_id in settings.admin_users:
+        try:  # Telegram refuses a chat scope until the admin has started a chat with the bot
+            await bot.set_my_commands([BotCommand(*pair) for pair in [*texts.COMMANDS, texts.STATS_COMMAND]],
+                                      scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:
+            log.warning("no /stats in the command menu of admin %s: %s", admin_id, exc)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import limits, metrics, texts, waiting
+from bot.preferences import answer_length, summary_length
 from bot.recent import keep_message
 from bot.updates import NotQueued, mark_unqueued
 from shared import store
@@ -41,10 +42,11 @@ async def refuse_strangers(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     user, chat, settings = update.effective_user, update.effective_chat, settings_of(context)
     if chat and chat.type in GROUP_TYPES and not settings.group_allowed(chat.id):
         metrics.REFUSED.labels("group_not_allowed").inc()
-        await tell_once(update, context, chat.id, texts.GROUP_NOT_ALLOWED.format(chat_id=chat.id))
+        await tell_once(update, context, chat.id, texts.get(update).GROUP_NOT_ALLOWED.format(chat_id=chat.id))
     elif not settings.user_allowed(user.id if user else None):
         metrics.REFUSED.labels("user_not_allowed").inc()
-        await tell_once(update, context, user.id if user else 0, texts.NOT_ALLOWED.format(user_id=user and user.id))
+        await tell_once(update, context, user.id if user else 0,
+                        texts.get(update).NOT_ALLOWED.format(user_id=user and user.id))
     else:
         return
     raise ApplicationHandlerStop
@@ -76,12 +78,12 @@ def addressed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet the user."""
     name = update.effective_user.first_name if update.effective_user else "there"
-    await update.effective_message.reply_text(texts.WELCOME.format(name=name))
+    await update.effective_message.reply_text(texts.get(update).WELCOME.format(name=name))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List what the bot can do."""
-    await update.effective_message.reply_text(texts.HELP)
+    await update.effective_message.reply_text(texts.get(update).HELP)
 
 
 async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -89,13 +91,13 @@ async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat_id = update.effective_chat.id
     await context.bot_data["redis"].delete(history_key(chat_id), recent_messages_key(chat_id),
                                            message_vectors_key(chat_id))
-    await update.effective_message.reply_text(texts.RESET_DONE)
+    await update.effective_message.reply_text(texts.get(update).RESET_DONE)
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Cancel the user's jobs that have not started yet."""
-    count = await limits.cancel_waiting(context.bot_data["redis"], update.effective_user.id)
-    await update.effective_message.reply_text(texts.CANCELLED.format(count=count) if count else texts.NOTHING_TO_CANCEL)
+    count, words = await limits.cancel_waiting(context.bot_data["redis"], update.effective_user.id), texts.get(update)
+    await update.effective_message.reply_text(words.CANCELLED.format(count=count) if count else words.NOTHING_TO_CANCEL)
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -103,7 +105,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     r = context.bot_data["redis"]
     report = await asyncio.to_thread(lambda: render_status(read_status(store.connect(settings_of(context).redis_url))))
     waiting = await r.scard(waiting_key(update.effective_user.id))
-    await update.effective_message.reply_text(f"{report}\nYour requests waiting: {waiting}")
+    await update.effective_message.reply_text(f"{report}\n{texts.get(update).STATUS_WAITING.format(waiting=waiting)}")
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -111,19 +113,19 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if addressed_text(update, context) is None:
         return
     command = (update.effective_message.text or "/").split()[0].split("@")[0]
-    await update.effective_message.reply_text(texts.UNKNOWN_COMMAND.format(command=command))
+    await update.effective_message.reply_text(texts.get(update).UNKNOWN_COMMAND.format(command=command))
 
 
 async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say plainly which kind of message the bot cannot handle (in groups only when addressed)."""
-    message = update.effective_message
+    message, words = update.effective_message, texts.get(update)
     if addressed_text(update, context) is None:
         return
     if message.document and (message.document.mime_type or "").startswith("text/"):
-        await message.reply_text(texts.TEXT_FILE_HINT)
+        await message.reply_text(words.TEXT_FILE_HINT)
         return
-    what = next((name for attr, name in texts.MESSAGE_KINDS if getattr(message, attr, None)), "this kind of message")
-    await message.reply_text(texts.UNSUPPORTED.format(what=what))
+    what = next((name for attr, name in words.MESSAGE_KINDS if getattr(message, attr, None)), words.OTHER_KIND)
+    await message.reply_text(words.UNSUPPORTED.format(what=what))
 
 
 async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -137,10 +139,11 @@ async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = addressed_text(update, context)
     if text is None:
         return
+    length = await answer_length(context.bot_data["redis"], update.effective_user.id)
     if message.forward_origin and len(text) >= FORWARD_SUMMARY_CHARS:
-        await submit(update, context, "summarize", text)
+        await submit(update, context, "summarize", text, options={"length": summary_length(length)})
     else:
-        await submit(update, context, "chat", text)
+        await submit(update, context, "chat", text, options={"length": length})
 
 
 async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str, text: str = "", *,
@@ -149,7 +152,7 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str,
     """Build a job from the update, enqueue it and show that work has started."""
     message, user = update.effective_message, update.effective_user
     r = context.bot_data["redis"]
-    refused = await limits.refusal(r, user.id, settings_of(context))
+    refused = await limits.refusal(r, user.id, settings_of(context), user.language_code)
     if refused is not None:
         metrics.REFUSED.labels("limits").inc()
         if refused:

@@ -14,7 +14,7 @@ from shared.store import as_text
 WAITING_TTL_S = 24 * 3600
 
 
-async def refusal(r: aioredis.Redis, user_id: int, settings: Settings) -> str | None:
+async def refusal(r: aioredis.Redis, user_id: int, settings: Settings, language: str | None = None) -> str | None:
     """Why this user's next job may not be queued now ("" means drop it silently), or None to go ahead."""
     key = user_rate_key(user_id, int(time.time() // 60))
     async with r.pipeline() as tx:
@@ -22,11 +22,11 @@ async def refusal(r: aioredis.Redis, user_id: int, settings: Settings) -> str | 
         tx.expire(key, 120)
         tx.scard(waiting_key(user_id))
         sent, _, waiting = await tx.execute()
-    limit = settings.pipegram_user_rate
+    limit, words = settings.pipegram_user_rate, texts.for_language(language)
     if sent > limit:
-        return texts.TOO_FAST.format(limit=limit) if sent == limit + 1 else ""  # say it once a minute
+        return words.TOO_FAST.format(limit=limit) if sent == limit + 1 else ""  # say it once a minute
     if waiting >= settings.pipegram_max_waiting:
-        return texts.TOO_MANY_WAITING.format(count=waiting)
+        return words.TOO_MANY_WAITING.format(count=waiting)
     return None
 
 

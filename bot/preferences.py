@@ -18,3 +18,18 @@ async def save_pref(r: aioredis.Redis, user_id: int, name: str, value: str) -> N
     """Set one of a user's settings."""
     await r.hset(prefs_key(user_id), name, value)
 
+
+
+ANSWER_LENGTH_PREF = "answer_length"
+ANSWER_LENGTHS = ("short", "normal", "long")
+
+
+async def answer_length(r: aioredis.Redis, user_id: int) -> str:
+    """How long the user wants answers: short, normal (the default) or long."""
+    value = (await load_prefs(r, user_id)).get(ANSWER_LENGTH_PREF, "normal")
+    return value if value in ANSWER_LENGTHS else "normal"
+
+
+def summary_length(answer: str) -> str:
+    """The /summarize length (short, medium, long) that matches an answer length."""
+    return "medium" if answer == "normal" else answer

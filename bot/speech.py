@@ -7,6 +7,7 @@ worker can refuse an oversized file before fetching it) and the worker downloads
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 from telegram import Message, Update
@@ -46,9 +47,11 @@ def spoken_language(words: str) -> str | None:
     return found.iso if found and found.iso else None
 
 
-def _language_set(code: str) -> str:
-    found = find_language(code)
-    return texts.SPEECHLANG_AUTO if found is None else texts.SPEECHLANG_SET.format(name=found.name, code=code)
+def _language_set(words: ModuleType) -> Callable[[str], str]:
+    def done(code: str) -> str:
+        found = find_language(code)
+        return words.SPEECHLANG_AUTO if found is None else words.SPEECHLANG_SET.format(name=found.name, code=code)
+    return done
 
 
 def caption_command(message: Message | None) -> str | None:
@@ -87,7 +90,7 @@ async def srt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Subtitles for the recording this command replies to."""
     target = update.effective_message.reply_to_message
     if recording_of(target) is None:
-        await update.effective_message.reply_text(texts.SRT_USAGE)
+        await update.effective_message.reply_text(texts.get(update).SRT_USAGE)
         return
     options = {**await _speech_options(context, update.effective_user.id), "srt": True, "voice_mode": False}
     await _submit_recording(update, context, "transcribe", target, options=options)
@@ -98,7 +101,7 @@ async def classify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     labels = argument(message)
     if recording_of(message.reply_to_message) is None or not labels:
-        await message.reply_text(texts.CLASSIFY_USAGE)
+        await message.reply_text(texts.get(update).CLASSIFY_USAGE)
         return
     await _submit_recording(update, context, "classify_sound", message.reply_to_message, labels)
 
@@ -109,20 +112,23 @@ async def say(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     quoted = message.reply_to_message
     text = argument(message) or (quoted and (quoted.text or quoted.caption)) or ""
     if not text.strip():
-        await message.reply_text(texts.SAY_USAGE)
+        await message.reply_text(texts.get(update).SAY_USAGE)
         return
     await submit(update, context, "say", text)
 
 
 async def voice_mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Turn voice mode on or off for this user."""
+    words = texts.get(update)
     await _set_pref(update, context, VOICE_PREF, "off", lambda choice: choice if choice in ("on", "off") else None,
-                    texts.VOICE_USAGE, texts.VOICE_SET.__getitem__)
+                    words.VOICE_USAGE, words.VOICE_SET.__getitem__)
 
 
 async def speech_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Set the language this user speaks in recordings, or `auto` to detect it."""
-    await _set_pref(update, context, LANGUAGE_PREF, "auto", spoken_language, texts.SPEECHLANG_USAGE, _language_set)
+    words = texts.get(update)
+    await _set_pref(update, context, LANGUAGE_PREF, "auto", spoken_language, words.SPEECHLANG_USAGE,
+                    _language_set(words))
 
 
 async def _set_pref(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, default: str,

@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.handlers import submit
-from bot.preferences import load_prefs, save_pref
+from bot.preferences import answer_length, load_prefs, save_pref, summary_length
 from shared.languages import (
     ENGLISH,
     Language,
@@ -72,14 +72,15 @@ async def translate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         named, text = (parse_languages(args) if args.strip() else None, "") if source else split_languages(args)
     except UnknownLanguage as exc:
-        await message.reply_text(texts.UNKNOWN_LANGUAGE.format(words=exc.words))
+        await message.reply_text(texts.get(update).UNKNOWN_LANGUAGE.format(words=exc.words))
         return
     languages = named or Languages(await default_target(update, context))
     options = {"target": languages.target.code, **({"source": languages.source.code} if languages.source else {})}
     if source and source.voice_id:
         await translate_voice(update, context, source.voice_id, options)
         return
-    await submit_input(update, context, "translate", text, source, options, texts.TRANSLATE_USAGE)
+    await submit_input(update, context, "translate", text, source, options,
+                       texts.get(update).TRANSLATE_USAGE)
 
 
 async def translate_voice(update: Update, context: ContextTypes.DEFAULT_TYPE, voice_id: str,
@@ -91,27 +92,30 @@ async def translate_voice(update: Update, context: ContextTypes.DEFAULT_TYPE, vo
 
 async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show or set the user's default translation language."""
-    message, args = update.effective_message, command_args(update).strip()
+    message, args, words = update.effective_message, command_args(update).strip(), texts.get(update)
     if not args:
         current = await default_target(update, context)
-        await message.reply_text(texts.LANGUAGE_NOW.format(name=current.name, code=current.code))
+        await message.reply_text(words.LANGUAGE_NOW.format(name=current.name, code=current.code))
         return
     found = find_language(args)
     if found is None:
-        await message.reply_text(texts.UNKNOWN_LANGUAGE.format(words=args))
+        await message.reply_text(words.UNKNOWN_LANGUAGE.format(words=args))
         return
     await save_pref(context.bot_data["redis"], update.effective_user.id, TARGET_PREF, found.code)
-    await message.reply_text(texts.LANGUAGE_SET.format(name=found.name, code=found.code))
+    await message.reply_text(words.LANGUAGE_SET.format(name=found.name, code=found.code))
 
 
 async def summarize(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Queue a summary of the text after the command, or of the replied-to message or document."""
+    """Queue a summary of the text after the command, or of the replied-to message or document.
+
+    Without short/medium/long the user's answer length (/settings) sets it."""
     args = command_args(update)
     parts = args.split(maxsplit=1)
     length = parts[0].casefold() if parts and parts[0].casefold() in SUMMARY_LENGTHS else None
     text = (parts[1] if len(parts) > 1 else "") if length else args
-    await submit_input(update, context, "summarize", text, quoted(update), {"length": length or "medium"},
-                       texts.SUMMARIZE_USAGE)
+    length = length or summary_length(await answer_length(context.bot_data["redis"], update.effective_user.id))
+    await submit_input(update, context, "summarize", text, quoted(update), {"length": length},
+                       texts.get(update).SUMMARIZE_USAGE)
 
 
 async def submit_input(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str, text: str,
@@ -121,7 +125,7 @@ async def submit_input(update: Update, context: ContextTypes.DEFAULT_TYPE, skill
     if source is not None:
         text, file_id = source.text, source.file_id
         if source.too_big:
-            await update.effective_message.reply_text(texts.DOCUMENT_TOO_BIG)
+            await update.effective_message.reply_text(texts.get(update).DOCUMENT_TOO_BIG)
             return
     if not text.strip() and not file_id:
         await update.effective_message.reply_text(usage)

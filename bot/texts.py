@@ -1,4 +1,19 @@
-"""What the bot itself says."""
+"""What the bot itself says, in English; bot/texts_de.py says the same in German.
+
+Handlers take a user's catalog with `texts.get(update)` (or `texts.for_language(code)`) and read the same names
+from it, e.g. `texts.get(update).WELCOME`; tests/bot/test_texts.py checks every text has a translation.
+"""
+
+from __future__ import annotations
+
+import sys
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from shared import i18n
+
+if TYPE_CHECKING:
+    from telegram import Update
 
 WELCOME = (
     "Hi {name}! I'm Pipegram, an AI assistant running on my owner's own machines.\n\n"
@@ -31,6 +46,7 @@ HELP = (
     "/voice on — voice mode: I answer your voice notes in chat, as text and as a voice note (/voice off)\n"
     "/say hello there — I read a text aloud as a voice note (or reply /say to a message)\n"
     "/classify dog barking, vacuum cleaner — reply to a recording and I rank the labels by how it sounds\n\n"
+    "⚙️ /settings — buttons for your translation language, voice replies and answer length\n"
     "/help — this message\n\n"
     "Every message gets exactly one answer; while I work you'll see \"typing…\"."
 )
@@ -92,6 +108,7 @@ NOT_AN_IMAGE = "🖼 That file isn't an image I can look at. Send a photo, or a 
 IMAGE_FILE_TOO_BIG = "🖼 That file is too big for me (over 20 MB). Send it as a photo, or a smaller image."
 
 UNSUPPORTED = "I can't do anything with {what} yet. Send me a text message, or /help to see what I can do."
+OTHER_KIND = "this kind of message"
 
 # What a message holds, as users would name it, for UNSUPPORTED; the first attribute present wins.
 MESSAGE_KINDS = [
@@ -135,5 +152,42 @@ COMMANDS = [
     ("classify", "Rank sound labels: reply /classify dog, rain"),
     ("voice", "Answer voice notes aloud: /voice on or off"),
     ("speechlang", "Language of your recordings: /speechlang en"),
+    ("settings", "Your settings, with buttons"),
     ("start", "Say hello"),
 ]
+
+STATUS_WAITING = "Your requests waiting: {waiting}"
+
+SETTINGS = (
+    "⚙️ Your settings\n\n"
+    "🌐 /translate without a language translates into: {language}\n"
+    "🎙 Voice replies to voice notes: {voice}\n"
+    "📏 Answer length: {length}\n\n"
+    "Tap a button to change a setting. For any other translation language send /language and its name, "
+    "e.g. /language italian."
+)
+# How each setting's values are shown, in the message and on the buttons.
+SETTING_VALUES = {"on": "on", "off": "off", "short": "short", "normal": "normal", "long": "long"}
+VOICE_BUTTONS = {"on": "🎙 Voice on", "off": "📝 Voice off"}
+LENGTH_BUTTONS = {"short": "Short", "normal": "Normal", "long": "Long"}
+SETTING_SAVED = "Saved"
+SETTING_STALE = "That button is out of date. Send /settings for fresh ones."
+
+STATS_COMMAND = ("stats", "Jobs, latency and errors per skill (admins only)")
+STATS_ONLY_ADMINS = "Sorry, only the bot's admins can see /stats."
+STATS_HEADER = "📊 Jobs per skill (latency = waiting + running, over the last {keep} jobs):"
+STATS_LINE = "• {skill}: jobs {jobs}, errors {errors}, p50 {p50}, p95 {p95}"
+STATS_NONE = "No jobs have finished yet."
+
+
+def for_language(language_code: str | None) -> ModuleType:
+    """The catalog for a Telegram language_code ("de", "de-AT"...); English when there is none."""
+    from bot import texts_de  # imported here: it is a sibling catalog, not a dependency at load time
+
+    return i18n.pick(language_code, {"en": sys.modules[__name__], "de": texts_de})
+
+
+def get(update: Update | None) -> ModuleType:
+    """The catalog for the user who sent this update."""
+    user = update.effective_user if update is not None else None
+    return for_language(user.language_code if user else None)

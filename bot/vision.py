@@ -50,23 +50,23 @@ async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def not_an_image(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A vision command captioning a file that is not an image."""
-    await update.effective_message.reply_text(texts.NOT_AN_IMAGE)
+    await update.effective_message.reply_text(texts.get(update).NOT_AN_IMAGE)
 
 
 async def submit_image(update: Update, context: ContextTypes.DEFAULT_TYPE, holder: Message | None, command: str,
                        args: str) -> None:
     """Queue the image `holder` carries for `command` (detection when empty); say what is wrong otherwise."""
-    message = update.effective_message
+    message, words = update.effective_message, texts.get(update)
     file_id = image_id(holder)
     if file_id is None:
         has_file = holder is not None and holder.document is not None
-        await message.reply_text(texts.NOT_AN_IMAGE if has_file else texts.VISION_USAGE)
+        await message.reply_text(words.NOT_AN_IMAGE if has_file else words.VISION_USAGE)
         return
     if holder.document and (holder.document.file_size or 0) > MAX_IMAGE_FILE_BYTES:
-        await message.reply_text(texts.IMAGE_FILE_TOO_BIG)
+        await message.reply_text(words.IMAGE_FILE_TOO_BIG)
         return
     if command == "ask" and not args.strip():
-        await message.reply_text(texts.ASK_USAGE)
+        await message.reply_text(words.ASK_USAGE)
         return
     options = {"question": args.strip()} if command == "ask" else {}
     await submit(update, context, COMMAND_SKILLS.get(command, "detect"), file_id=file_id, options=options,

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     pipegram_models: str = "default"
     allowed_users: Annotated[frozenset[int], NoDecode] = frozenset()
     allowed_groups: Annotated[frozenset[int], NoDecode] = frozenset()
+    admin_users: Annotated[frozenset[int], NoDecode] = frozenset()
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
@@ -56,7 +57,7 @@ class Settings(BaseSettings):
     pipegram_metrics_port: int = 9180
     pipegram_worker_metrics_port: int = 9181
 
-    @field_validator("allowed_users", "allowed_groups", mode="before")
+    @field_validator("allowed_users", "allowed_groups", "admin_users", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
@@ -85,6 +86,10 @@ class Settings(BaseSettings):
     def user_allowed(self, user_id: int | None) -> bool:
         """Whether ALLOWED_USERS lets this user in (empty means everyone)."""
         return not self.allowed_users or user_id in self.allowed_users
+
+    def is_admin(self, user_id: int | None) -> bool:
+        """Whether ADMIN_USERS names this user (empty means nobody)."""
+        return user_id is not None and user_id in self.admin_users
 
     def group_allowed(self, chat_id: int) -> bool:
         """Whether ALLOWED_GROUPS lets the bot work in this group (empty means every group)."""

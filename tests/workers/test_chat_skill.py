@@ -25,7 +25,8 @@ def ctx(redis_url: str) -> SkillContext:
 
 
 def test_tiny_model_answers_each_conversation_deterministically(pipe) -> None:
-    batch = [[{"role": "user", "content": "hello there"}], [{"role": "user", "content": "good morning"}]]
+    batch = [chat.Prompt([{"role": "user", "content": "hello there"}]),
+             chat.Prompt([{"role": "user", "content": "good morning"}])]
     first = chat.forward(pipe, batch, ModelSpec("tiny"))
     assert len(first) == 2 and all(isinstance(a, str) and a.strip() for a in first)
     assert chat.forward(pipe, batch, ModelSpec("tiny")) == first
@@ -33,18 +34,33 @@ def test_tiny_model_answers_each_conversation_deterministically(pipe) -> None:
 
 def test_generation_options_from_the_models_config_reach_the_model(pipe) -> None:
     spec = ModelSpec("tiny", generate={"max_new_tokens": 40, "min_new_tokens": 40})
-    [answer] = chat.forward(pipe, [[{"role": "user", "content": "hello"}]], spec)
+    [answer] = chat.forward(pipe, [chat.Prompt([{"role": "user", "content": "hello"}])], spec)
     assert len(answer.split()) == 40
+
+
+def test_answer_length_scales_the_answer_budget_and_asks_for_it(pipe) -> None:
+    spec = ModelSpec("tiny", generate={"max_new_tokens": 40, "min_new_tokens": 2})
+    turns = [{"role": "user", "content": "hello"}]
+    assert chat.generate_options(pipe, spec, "normal") == spec.generate
+    assert chat.generate_options(pipe, spec, "short")["max_new_tokens"] == 10
+    assert chat.generate_options(pipe, spec, "long")["max_new_tokens"] == 80
+    short, normal, long = chat.forward(pipe, [chat.Prompt(turns, "short"), chat.Prompt(turns),
+                                              chat.Prompt(turns, "long")], spec)
+    assert len(short.split()) <= 10 < len(long.split())
+    assert len(normal.split()) <= 40
 
 
 def test_history_is_bounded_and_expires(ctx: SkillContext) -> None:
     chat_id = 777001
     for n in range(5):
         job = Job(skill="chat", chat_id=chat_id, user_id=1, message_id=n, text=f"message {n}")
-        conversation = chat.preprocess(job, ctx)
+        conversation = chat.preprocess(job, ctx).turns
         assert conversation[-1] == {"role": "user", "content": f"message {n}"}
         chat.postprocess(f"answer {n}", job, ctx)
-    conversation = chat.preprocess(Job(skill="chat", chat_id=chat_id, user_id=1, message_id=9, text="next"), ctx)
+    prompt = chat.preprocess(Job(skill="chat", chat_id=chat_id, user_id=1, message_id=9, text="next",
+                                 options={"length": "short"}), ctx)
+    conversation = prompt.turns
+    assert prompt.length == "short"
     assert [turn["content"] for turn in conversation] == ["message 3", "answer 3", "message 4", "answer 4", "next"]
     assert 0 < ctx.redis.ttl(history_key(chat_id)) <= ctx.settings.pipegram_history_ttl
 
@@ -67,21 +83,20 @@ def test_models_setting_picks_tiny_default_or_a_toml_file(tmp_path: Path) -> Non
 
 def test_a_100000_character_message_is_cut_and_the_user_told(pipe, ctx: SkillContext) -> None:
     job = Job(skill="chat", chat_id=777002, user_id=1, message_id=1, text="word " * 20_000)
-    conversation = chat.preprocess(job, ctx)
-    assert len(conversation[-1]["content"]) == chat.MAX_MESSAGE_CHARS
-    [answer] = chat.forward(pipe, [conversation], ModelSpec("tiny"))
+    prompt = chat.preprocess(job, ctx)
+    assert len(prompt.turns[-1]["content"]) == chat.MAX_MESSAGE_CHARS and prompt.length == "normal"
+    [answer] = chat.forward(pipe, [prompt], ModelSpec("tiny"))
     reply = chat.postprocess(answer, job, ctx)
     assert reply.text.startswith("✂️ Your message was very long")
 
 
 def test_old_turns_make_room_for_a_long_message(pipe) -> None:
-    spec = ModelSpec("tiny", generate={"max_new_tokens": 100})
     window = pipe.model.config.max_position_embeddings
     old = [{"role": "user", "content": "old " * 1000}, {"role": "assistant", "content": "answer " * 1000}]
     new = {"role": "user", "content": "hello " * (window - 600)}
-    fitted = chat.fit_window(pipe, [*old, new], spec)
+    fitted = chat.fit_window(pipe, [*old, new], 100)
     assert fitted == [new]
     huge = {"role": "user", "content": "hello " * (window * 2)}
-    [cut] = chat.fit_window(pipe, [huge], spec)
+    [cut] = chat.fit_window(pipe, [huge], 100)
     size = len(pipe.tokenizer.apply_chat_template([cut], tokenize=True, add_generation_prompt=True)["input_ids"])
     assert size <= window - 100 and cut["content"].startswith("hello hello")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from shared.jobs import Job
@@ -18,21 +19,62 @@ CUT_NOTICE = "✂️ Your message was very long, so I read only its first {limit
 
 Conversation = list[dict[str, str]]
 
-WARMUP: Conversation = [{"role": "user", "content": "Hello"}]
+# The user's answer length (/settings): a share of the model's usual answer budget, and an instruction saying so,
+# so a short answer is a complete sentence or two rather than a long one cut off.
+LENGTH_SHARE = {"short": 0.25, "normal": 1.0, "long": 2.0}
+LENGTH_INSTRUCTIONS = {"short": "Answer briefly, in one or two sentences.", "normal": "",
+                       "long": "Answer in detail, with explanations and examples."}
+MIN_ANSWER_TOKENS = 8
 
 
-def preprocess(job: Job, ctx: SkillContext) -> Conversation:
-    """The remembered turns plus the new message, as chat-template messages."""
+@dataclass(frozen=True)
+class Prompt:
+    """The remembered turns and the new message, and how long the answer should be."""
+
+    turns: Conversation
+    length: str = "normal"
+
+
+WARMUP = Prompt([{"role": "user", "content": "Hello"}])
+
+
+def preprocess(job: Job, ctx: SkillContext) -> Prompt:
+    """The remembered turns plus the new message, as chat-template messages, and the answer length asked for."""
     text = job.text.strip()[:MAX_MESSAGE_CHARS]
     if not text:
         raise BadInput("I can only chat about text. Send me a message with some words in it.")
-    return [*load_history(ctx.redis, job.chat_id), {"role": "user", "content": text}]
+    length = job.options.get("length", "normal")
+    return Prompt([*load_history(ctx.redis, job.chat_id), {"role": "user", "content": text}],
+                  length if length in LENGTH_SHARE else "normal")
 
 
-def forward(pipe: Any, batch: list[Conversation], spec: ModelSpec) -> list[str]:
-    """Generate one answer per conversation, each trimmed to fit the model's window."""
-    outputs = pipe([fit_window(pipe, c, spec) for c in batch], batch_size=spec.batch_size, **spec.generate)
-    return [out[0]["generated_text"][-1]["content"] for out in outputs]
+def forward(pipe: Any, batch: list[Prompt], spec: ModelSpec) -> list[str]:
+    """Generate one answer per prompt, each trimmed to fit the model's window; one model call per answer length."""
+    answers = [""] * len(batch)
+    for length in dict.fromkeys(prompt.length for prompt in batch):
+        indices = [i for i, prompt in enumerate(batch) if prompt.length == length]
+        generate = generate_options(pipe, spec, length)
+        budget = int(generate.get("max_new_tokens") or usual_answer_tokens(pipe, spec))
+        said = LENGTH_INSTRUCTIONS[length]
+        instruction = [{"role": "system", "content": said}] if said else []
+        chats = [[*instruction, *fit_window(pipe, batch[i].turns, budget, instruction)] for i in indices]
+        outputs = pipe(chats, batch_size=spec.batch_size, **generate)
+        for index, out in zip(indices, outputs, strict=True):
+            answers[index] = out[0]["generated_text"][-1]["content"]
+    return answers
+
+
+def usual_answer_tokens(pipe: Any, spec: ModelSpec) -> int:
+    """The most tokens a normal answer may take: the models config's max_new_tokens, else the model's own."""
+    return int(spec.generate.get("max_new_tokens") or pipe.model.generation_config.max_new_tokens or 256)
+
+
+def generate_options(pipe: Any, spec: ModelSpec, length: str) -> dict[str, Any]:
+    """The models config's generation options, with max_new_tokens scaled for a short or long answer."""
+    if length == "normal":
+        return dict(spec.generate)
+    tokens = max(MIN_ANSWER_TOKENS, round(usual_answer_tokens(pipe, spec) * LENGTH_SHARE[length]))
+    return {**spec.generate, "max_new_tokens": max(tokens, int(spec.generate.get("min_new_tokens") or 0))}
 
 
 def postprocess(answer: str, job: Job, ctx: SkillContext) -> Reply:
@@ -48,13 +90,15 @@ def postprocess(answer: str, job: Job, ctx: SkillContext) -> Reply:
     return Reply(text=notice + answer, followups=followups)
 
 
-def fit_window(pipe: Any, conversation: Conversation, spec: ModelSpec) -> Conversation:
-    """Drop the oldest turns, then the end of the message, until prompt plus answer fit the model."""
+def fit_window(pipe: Any, conversation: Conversation, answer_tokens: int,
+               instruction: Conversation | None = None) -> Conversation:
+    """Drop the oldest turns, then the end of the message, until instruction, prompt and answer fit the model."""
     window = getattr(pipe.model.config, "max_position_embeddings", None) or 4096
-    budget = window - int(spec.generate.get("max_new_tokens") or pipe.model.generation_config.max_new_tokens or 256)
+    budget = window - answer_tokens
 
     def size(turns: Conversation) -> int:
-        return len(pipe.tokenizer.apply_chat_template(turns, tokenize=True, add_generation_prompt=True)["input_ids"])
+        return len(pipe.tokenizer.apply_chat_template([*(instruction or []), *turns], tokenize=True,
+                                                      add_generation_prompt=True)["input_ids"])
 
     while len(conversation) > 1 and size(conversation) > budget:
         conversation = conversation[1:]

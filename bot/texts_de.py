@@ -1,0 +1,180 @@
+"""What the bot itself says, in German: the same names and {placeholders} as bot/texts.py."""
+
+WELCOME = (
+    "Hallo {name}! Ich bin Pipegram, ein KI-Assistent, der auf den eigenen Rechnern meines Betreibers läuft.\n\n"
+    "Schreib mir einfach, und ich antworte. Mit /help siehst du alles, was ich kann."
+)
+
+HELP = (
+    "Das kann ich:\n\n"
+    "💬 Chat — schreib mir irgendetwas, z. B. \"Nenne mir drei Namen für eine graue Katze\". "
+    "Ich merke mir die letzten Nachrichten dieses Chats.\n"
+    "🌐 /translate french Guten Morgen — übersetzt in eine Sprache, genannt auf Englisch, mit ihrem eigenen Namen "
+    "(Deutsch), per Code (fr, fra_Latn) oder als Quelle>Ziel (de>fr). Antworte mit /translate auf eine Nachricht "
+    "oder eine .txt-Datei, um sie zu übersetzen; ohne Sprache nehme ich deine.\n"
+    "/language spanish — die Sprache, in die /translate übersetzt, wenn du keine nennst\n"
+    "📝 /summarize dein Text — oder antworte mit /summarize auf eine Nachricht oder eine .txt-Datei, oder leite "
+    "mir eine lange Nachricht weiter. /summarize short oder /summarize long bestimmt die Länge.\n"
+    "🔗 /similar Eine Katze saß auf der Matte | Ein Kätzchen saß auf dem Teppich — wie ähnlich sich zwei Sätze "
+    "in der Bedeutung sind\n"
+    "🔎 /find wann ist das Treffen — die Nachrichten dieses Chats, die deinen Worten inhaltlich am nächsten sind\n"
+    "📷 Schick ein Foto (oder eine Bilddatei) — ich markiere und zähle die Objekte darin\n"
+    "✂️ /segment — als Bildunterschrift oder als Antwort auf ein Foto: seine Bereiche, jeder in eigener Farbe\n"
+    "🖼 /caption — als Bildunterschrift oder als Antwort auf ein Foto: ein Satz über das Foto\n"
+    "❓ /ask wie viele Personen sind zu sehen? — als Bildunterschrift oder als Antwort auf ein Foto: "
+    "eine Antwort zum Foto\n"
+    "/reset — unser Gespräch vergessen (und die für /find gespeicherten Nachrichten)\n"
+    "/cancel — deine noch wartenden Anfragen abbrechen\n"
+    "/status — welche Worker online sind, auf welchem Gerät, und wie viele Aufträge warten\n"
+    "\n"
+    "🎙 Sprachnachrichten, Audiodateien und runde Videos — ich antworte mit dem, was gesagt wurde.\n"
+    "/srt — Untertitel als .srt-Datei: antworte mit /srt auf eine Sprachnachricht, oder schick eine Datei mit der "
+    "Bildunterschrift /srt\n"
+    "/speechlang de — die Sprache, die du in Aufnahmen sprichst (/speechlang auto, um sie zu erkennen)\n"
+    "/voice on — Sprachmodus: ich beantworte deine Sprachnachrichten im Chat, als Text und als Sprachnachricht "
+    "(/voice off)\n"
+    "/say hallo zusammen — ich lese einen Text als Sprachnachricht vor (oder antworte mit /say auf eine Nachricht)\n"
+    "/classify dog barking, vacuum cleaner — antworte auf eine Aufnahme, und ich ordne die Begriffe danach, "
+    "wie die Aufnahme klingt\n\n"
+    "⚙️ /settings — Knöpfe für deine Übersetzungssprache, Sprachantworten und die Länge der Antworten\n"
+    "/help — diese Nachricht\n\n"
+    "Jede Nachricht bekommt genau eine Antwort; während ich arbeite, siehst du \"schreibt…\"."
+)
+
+RESET_DONE = "🧹 Erledigt: Ich habe unser Gespräch vergessen. Worüber wollen wir reden?"
+
+TRANSLATE_USAGE = (
+    "Sag mir, was ich übersetzen soll: /translate french Guten Morgen, oder antworte mit /translate german auf "
+    "eine Nachricht oder eine .txt-Datei. Ohne Sprache übersetze ich in deine (siehe /language)."
+)
+
+UNKNOWN_LANGUAGE = (
+    "Die Sprache \"{words}\" kenne ich nicht. Nenne sie auf Englisch oder mit ihrem eigenen Namen (french, "
+    "Deutsch, español), mit ihrem Zwei-Buchstaben-Code (fr, de, es) oder ihrem NLLB-200-Code (fra_Latn), z. B. "
+    "/translate english Guten Morgen. Um auch aus einer bestimmten Sprache zu übersetzen, schreib Quelle>Ziel: "
+    "/translate de>fr Guten Morgen"
+)
+
+LANGUAGE_NOW = ("🌐 /translate ohne Sprache übersetzt in diese Sprache: {name} ({code}). "
+                "Ändern kannst du das z. B. mit /language spanish")
+
+LANGUAGE_SET = "🌐 Erledigt: /translate ohne Sprache übersetzt jetzt in diese Sprache: {name} ({code})."
+
+SUMMARIZE_USAGE = (
+    "Sag mir, was ich zusammenfassen soll: /summarize dein Text, oder antworte mit /summarize auf eine Nachricht "
+    "oder eine .txt-Datei, oder leite mir eine lange Nachricht weiter. Für die Länge füge short oder long hinzu: "
+    "/summarize short ..."
+)
+
+DOCUMENT_TOO_BIG = ("📄 Diese Datei ist mir zu groß. Schick eine reine Textdatei unter 1 MB oder den Teil, "
+                    "den du brauchst.")
+
+GROUP_NOT_ALLOWED = ("Entschuldigung, dieser Pipegram-Bot ist für diese Gruppe nicht freigeschaltet. "
+                     "Sein Betreiber kann die ID der Gruppe ({chat_id}) zu ALLOWED_GROUPS hinzufügen.")
+
+NOT_ALLOWED = (
+    "Entschuldigung, dies ist ein privater Pipegram-Bot, und dein Konto steht nicht auf seiner Liste. "
+    "Bitte seinen Betreiber, deine Telegram-ID ({user_id}) zu ALLOWED_USERS hinzuzufügen."
+)
+
+TOO_FAST = ("🐢 Das sind mehr als {limit} Nachrichten in einer Minute, daher überspringe ich einige. "
+            "Warte eine Minute und schick dann, was du noch brauchst.")
+
+TOO_MANY_WAITING = ("⏳ Du hast schon {count} wartende Anfragen. Die beantworte ich zuerst: schick das hier noch "
+                    "einmal, wenn sie erledigt sind, oder brich sie mit /cancel ab.")
+
+CANCELLED = ("🛑 {count} wartende Anfrage(n) abgebrochen. Was schon in Arbeit ist, wird trotzdem noch "
+             "beantwortet.")
+
+NOTHING_TO_CANCEL = "Von dir wartet nichts, also gibt es nichts abzubrechen."
+
+UNKNOWN_COMMAND = "Den Befehl {command} kenne ich nicht. Mit /help siehst du, was ich kann."
+
+TEXT_FILE_HINT = ("📄 Deine Datei ist angekommen. Antworte darauf mit /summarize, oder mit /translate und einer "
+                  "Sprache, und ich lese sie.")
+
+VISION_USAGE = ("📷 Schick mir ein Foto mit /segment, /caption oder /ask und einer Frage als Bildunterschrift, "
+                "oder antworte mit einem dieser Befehle auf ein Foto.")
+
+ASK_USAGE = "❓ Stell eine Frage zum Foto, z. B. /ask wie viele Personen sind zu sehen?"
+
+NOT_AN_IMAGE = ("🖼 Diese Datei ist kein Bild, das ich ansehen kann. Schick ein Foto oder eine JPEG-, PNG- oder "
+                "WebP-Datei.")
+
+IMAGE_FILE_TOO_BIG = ("🖼 Diese Datei ist mir zu groß (über 20 MB). Schick sie als Foto oder ein kleineres "
+                      "Bild.")
+
+UNSUPPORTED = ("Mit {what} kann ich noch nichts anfangen. Schick mir eine Textnachricht, oder /help, um zu sehen, "
+               "was ich kann.")
+OTHER_KIND = "dieser Art von Nachricht"
+
+# What a message holds, as users would name it, for UNSUPPORTED (in the dative: "mit Stickern").
+MESSAGE_KINDS = [
+    ("sticker", "Stickern"), ("animation", "GIFs"), ("location", "Standorten"), ("venue", "Orten"),
+    ("poll", "Umfragen"), ("contact", "Kontakten"), ("dice", "Würfeln"), ("game", "Spielen"), ("video", "Videos"),
+    ("video_note", "Videonachrichten"), ("voice", "Sprachnachrichten"), ("audio", "Audiodateien"),
+    ("photo", "Fotos"), ("document", "Dateien"), ("story", "Storys"),
+]
+
+SAY_USAGE = ("Sag mir, was ich sagen soll, z. B. /say hallo zusammen, oder antworte mit /say auf eine "
+             "Nachricht.")
+SRT_USAGE = ("Antworte mit /srt auf eine Sprachnachricht oder Audiodatei, und ich schicke ihre Untertitel als "
+             ".srt-Datei (oder schick die Datei mit der Bildunterschrift /srt).")
+CLASSIFY_USAGE = ("Antworte auf eine Sprachnachricht oder Audiodatei mit Begriffen, durch Kommas getrennt, z. B. "
+                  "/classify dog barking, vacuum cleaner, rain — ich ordne sie danach, wie die Aufnahme klingt.")
+VOICE_USAGE = ("Der Sprachmodus steht auf „{current}“. Mit /voice on beantworte ich deine Sprachnachrichten im "
+               "Chat, als Text und als Sprachnachricht; /voice off schaltet zurück auf reine Abschriften.")
+VOICE_SET = {
+    "on": "🎙 Der Sprachmodus ist an: Schick mir eine Sprachnachricht, und ich beantworte sie schriftlich und "
+          "laut.",
+    "off": "📝 Der Sprachmodus ist aus: Auf Sprachnachrichten antworte ich mit ihrer Abschrift.",
+}
+SPEECHLANG_USAGE = ("Die Sprache, die ich in deinen Aufnahmen erwarte, ist {current}. Stell sie per Name oder Code "
+                    "ein, z. B. /speechlang german oder /speechlang de, oder mit /speechlang auto erkenne ich sie "
+                    "in jeder Aufnahme selbst.")
+SPEECHLANG_SET = "🗣 Verstanden: Ich erwarte {name} ({code}) in deinen Aufnahmen."
+SPEECHLANG_AUTO = "🗣 Verstanden: Ich erkenne die Sprache jeder Aufnahme selbst."
+
+COMMANDS = [
+    ("translate", "Text übersetzen: /translate french Guten Morgen"),
+    ("summarize", "Einen Text, eine Antwort oder eine .txt-Datei zusammenfassen"),
+    ("similar", "Zwei Sätze vergleichen: A | B"),
+    ("find", "Die Nachrichten dieses Chats nach Bedeutung durchsuchen"),
+    ("segment", "Bereiche eines Fotos einfärben: Bildunterschrift oder Antwort /segment"),
+    ("caption", "Ein Foto beschreiben: Bildunterschrift oder Antwort /caption"),
+    ("ask", "Frage zu einem Foto: /ask welche Rasse ist der Hund?"),
+    ("language", "Deine Standardsprache für /translate"),
+    ("help", "Was ich kann, mit Beispielen"),
+    ("reset", "Unser Gespräch vergessen"),
+    ("cancel", "Deine wartenden Anfragen abbrechen"),
+    ("status", "Worker online und wartende Aufträge"),
+    ("say", "Einen Text vorlesen: /say hallo zusammen"),
+    ("srt", "Untertitel einer Aufnahme: antworte mit /srt darauf"),
+    ("classify", "Geräusche einordnen: antworte mit /classify dog, rain"),
+    ("voice", "Sprachnachrichten laut beantworten: /voice on oder off"),
+    ("speechlang", "Sprache deiner Aufnahmen: /speechlang de"),
+    ("settings", "Deine Einstellungen, mit Knöpfen"),
+    ("start", "Hallo sagen"),
+]
+
+STATUS_WAITING = "Deine wartenden Anfragen: {waiting}"
+
+SETTINGS = (
+    "⚙️ Deine Einstellungen\n\n"
+    "🌐 /translate ohne Sprache übersetzt in: {language}\n"
+    "🎙 Gesprochene Antworten auf Sprachnachrichten: {voice}\n"
+    "📏 Länge der Antworten: {length}\n\n"
+    "Tippe auf einen Knopf, um etwas zu ändern. Für jede andere Übersetzungssprache schick /language und ihren "
+    "Namen, z. B. /language italian."
+)
+SETTING_VALUES = {"on": "an", "off": "aus", "short": "kurz", "normal": "normal", "long": "lang"}
+VOICE_BUTTONS = {"on": "🎙 Sprache an", "off": "📝 Sprache aus"}
+LENGTH_BUTTONS = {"short": "Kurz", "normal": "Normal", "long": "Lang"}
+SETTING_SAVED = "Gespeichert"
+SETTING_STALE = "Dieser Knopf ist veraltet. Schick /settings für neue."
+
+STATS_COMMAND = ("stats", "Aufträge, Latenz und Fehler pro Skill (nur Admins)")
+STATS_ONLY_ADMINS = "Entschuldigung, nur die Admins des Bots können /stats sehen."
+STATS_HEADER = "📊 Aufträge pro Skill (Latenz = Warten + Laufen, über die letzten {keep} Aufträge):"
+STATS_LINE = "• {skill}: Aufträge {jobs}, Fehler {errors}, p50 {p50}, p95 {p95}"
+STATS_NONE = "Es ist noch kein Auftrag fertig geworden."
