@@ -51,6 +51,9 @@ HELP = (
     "Every message gets exactly one answer; while I work you'll see \"typing…\"."
 )
 
+QUEUED = "⏳ Queued — position {position}{eta}"
+QUEUED_ETA = ", about {duration}"
+
 RESET_DONE = "🧹 Done: I've forgotten our conversation. What shall we talk about?"
 
 TRANSLATE_USAGE = (

@@ -41,6 +41,9 @@ HELP = (
     "Jede Nachricht bekommt genau eine Antwort; während ich arbeite, siehst du \"schreibt…\"."
 )
 
+QUEUED = "⏳ In der Warteschlange — Platz {position}{eta}"
+QUEUED_ETA = ", etwa {duration}"
+
 RESET_DONE = "🧹 Erledigt: Ich habe unser Gespräch vergessen. Worüber wollen wir reden?"
 
 TRANSLATE_USAGE = (

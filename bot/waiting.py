@@ -8,6 +8,7 @@ import time
 import redis.asyncio as aioredis
 from telegram import Message
 
+from bot import texts
 from shared import jobstats, waiting
 from shared.keys import PREFIX
 from shared.settings import Settings
@@ -27,7 +28,9 @@ async def send_status(message: Message | None, r: aioredis.Redis, skill: str, se
     eta = waiting.expected_wait_s(ahead, jobstats.expected_run_s(recent), await workers_serving(r, skill))
     if message is None or not worth_telling(ahead, eta, settings.pipegram_status_after_s):
         return None
-    sent = await message.reply_text(waiting.queued_text(ahead + 1, eta), disable_notification=True)
+    words = texts.for_language(message.from_user.language_code if message.from_user else None)
+    sent = await message.reply_text(waiting.queued_text(words.QUEUED, words.QUEUED_ETA, ahead + 1, eta),
+                                    disable_notification=True)
     return sent.message_id
 
 

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import math
 
-QUEUED = "⏳ Queued — position {position}{eta}"
-WORKING = "⚙️ Working on it…"
-
 
 def expected_wait_s(ahead: int, run_s: float | None, workers: int) -> float | None:
     """Seconds until this job's answer: the jobs ahead shared among the workers, then this one; None if unknown."""
@@ -19,9 +16,10 @@ def expected_wait_s(ahead: int, run_s: float | None, workers: int) -> float | No
     return run_s * (ahead / max(workers, 1) + 1)
 
 
-def queued_text(position: int, eta_s: float | None) -> str:
-    """E.g. "⏳ Queued — position 3, about 20 s"."""
-    return QUEUED.format(position=position, eta=f", about {format_duration(eta_s)}" if eta_s is not None else "")
+def queued_text(template: str, eta_template: str, position: int, eta_s: float | None) -> str:
+    """E.g. "⏳ Queued — position 3, about 20 s", from a catalog's QUEUED and QUEUED_ETA."""
+    eta = eta_template.format(duration=format_duration(eta_s)) if eta_s is not None else ""
+    return template.format(position=position, eta=eta)
 
 
 def format_duration(seconds: float) -> str:

@@ -13,14 +13,14 @@ from celery.exceptions import SoftTimeLimitExceeded
 from telegram.constants import ChatAction
 from telegram.error import NetworkError, RetryAfter
 
-from shared import jobstats, store, waiting
+from shared import jobstats, store
 from shared.celery_app import enqueue
 from shared.jobs import BadJob, Job
 from shared.keys import attempts_key, cancelled_key, reply_claim_key, waiting_key
 from shared.settings import Settings
 from shared.store import as_text
 from shared.telegram import job_fields
-from workers import metrics
+from workers import metrics, texts
 from workers.batching import Batcher
 from workers.models import ModelSpec, load_pipeline, resolve_specs
 from workers.ratelimit import SendRateLimiter
@@ -34,10 +34,6 @@ CLAIM_SENDING_TTL_S = 600
 CLAIM_SENT_TTL_S = 7 * 24 * 3600
 MAX_ATTEMPTS = 3
 
-FAILED = "Sorry, something went wrong while answering that. Please try again in a moment."
-TOO_SLOW = "⌛ That took too long and was stopped. Try a shorter message, or try again later."
-GAVE_UP = ("Sorry, I tried to answer that several times and the worker stopped each time, so I gave up. "
-           "Try a shorter or different message.")
 
 
 class DeliveryFailed(Exception):
@@ -121,7 +117,8 @@ def run_job(state: WorkerState, payload: Any) -> None:
     log.info("job %s skill=%s chat=%s started (attempt %d)", job.job_id, job.skill, job.chat_id, attempt,
              extra=fields)
     waited, began = max(0.0, time.time() - job.created_at), time.perf_counter()
-    done = answer(state, job) if attempt <= MAX_ATTEMPTS else Answer(Reply(GAVE_UP), "gave_up")
+    gave_up = Answer(Reply(texts.for_language(job.language).GAVE_UP), "gave_up")
+    done = answer(state, job) if attempt <= MAX_ATTEMPTS else gave_up
     deliver(state, job, done.reply, claim)
     remove_status(state, job)
     ran = time.perf_counter() - began
@@ -164,12 +161,12 @@ class Answer:
 
 def answer(state: WorkerState, job: Job) -> Answer:
     """Run the skill; turn any failure into a reply the user can act on."""
-    warm = state.skills.get(job.skill)
+    warm, words = state.skills.get(job.skill), texts.for_language(job.language)
     if warm is None:
         log.error("job %s: skill %s is not loaded on this worker", job.job_id, job.skill)
-        return Answer(Reply(FAILED), "failed")
+        return Answer(Reply(words.FAILED), "failed")
     if job.status_message_id is not None:
-        state.sender.edit_status(job.chat_id, job.status_message_id, waiting.WORKING)
+        state.sender.edit_status(job.chat_id, job.status_message_id, words.WORKING)
     action = getattr(warm.skill, "CHAT_ACTION", ChatAction.TYPING)
     try:
         with state.sender.showing(job.chat_id, action, state.settings.pipegram_chat_action_every_s):
@@ -182,10 +179,10 @@ def answer(state: WorkerState, job: Job) -> Answer:
         return Answer(Reply(str(exc)), "bad_input")
     except SoftTimeLimitExceeded:
         log.warning("job %s (%s) hit its time limit", job.job_id, job.skill)
-        return Answer(Reply(TOO_SLOW), "timed_out")
+        return Answer(Reply(words.TOO_SLOW), "timed_out")
     except Exception:
         log.exception("job %s (%s) failed", job.job_id, job.skill)
-        return Answer(Reply(FAILED), "failed")
+        return Answer(Reply(words.FAILED), "failed")
 
 
 def remove_status(state: WorkerState, job: Job) -> None:

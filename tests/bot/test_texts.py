@@ -10,6 +10,8 @@ import pytest
 
 from bot import texts, texts_de
 from shared.i18n import interface_language
+from workers import texts as worker_texts
+from workers import texts_de as worker_texts_de
 
 
 def catalog(module: ModuleType) -> dict[str, Any]:
@@ -43,9 +45,9 @@ def keys(value: Any) -> Any:
     return None
 
 
-@pytest.mark.parametrize("translation", [texts_de])
-def test_every_text_has_a_translation_with_the_same_placeholders(translation: ModuleType) -> None:
-    english, other = catalog(texts), catalog(translation)
+@pytest.mark.parametrize(("source", "translation"), [(texts, texts_de), (worker_texts, worker_texts_de)])
+def test_every_text_has_a_translation_with_the_same_placeholders(source: ModuleType, translation: ModuleType) -> None:
+    english, other = catalog(source), catalog(translation)
     assert sorted(english) == sorted(other)
     for name, value in english.items():
         assert keys(value) == keys(other[name]), name

@@ -14,7 +14,7 @@ from celery import Celery
 from bot import texts
 from tests.e2e.conftest import Stack, stack_with_models, start_stack
 from tests.processes import Process, start_redis, wait_until
-from workers.runner import TOO_SLOW
+from workers.texts import TOO_SLOW
 
 pytestmark = pytest.mark.e2e
 

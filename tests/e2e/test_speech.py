@@ -12,12 +12,13 @@ import soundfile as sf
 from bot import texts
 from tests import sounds
 from tests.e2e.conftest import Stack
-from workers import audio, runner
+from workers import audio
+from workers import texts as worker_texts
 from workers.skills import transcribe
 
 pytestmark = pytest.mark.e2e
 
-ERRORS = {runner.FAILED, runner.TOO_SLOW, audio.UNREADABLE, audio.TOO_BIG, transcribe.NOTHING_HEARD}
+ERRORS = {worker_texts.FAILED, worker_texts.TOO_SLOW, audio.UNREADABLE, audio.TOO_BIG, transcribe.NOTHING_HEARD}
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from shared import waiting
 from tests.e2e.conftest import Stack, stack_with_models
 from tests.processes import wait_until
+from workers import texts, texts_de
 
 pytestmark = pytest.mark.e2e
 
@@ -35,15 +35,17 @@ def test_the_status_message_is_sent_then_edited_then_removed_once_the_answer_is_
     asked = patient.client.send_text("tell me about the sea", user_id=12001)
     status, answer = status_and_answer(patient, 12001, asked)
     assert status["edits"][0].startswith("⏳ Queued — position 1")
-    assert status["message"]["text"] == waiting.WORKING
+    assert status["message"]["text"] == texts.WORKING
     assert answer["reply_to_message_id"] == asked["message_id"] and answer["message"]["text"].strip()
     assert not answer["deleted"]
     assert status["changed_at"] >= answer["sent_at"]  # removed only once the answer was out
 
 
-def test_chat_actions_are_renewed_while_the_job_runs(patient: Stack) -> None:
-    asked = patient.client.send_text("and about the mountains", user_id=12002)
-    _, answer = status_and_answer(patient, 12002, asked)
+def test_chat_actions_are_renewed_while_the_job_runs_and_the_status_speaks_german(patient: Stack) -> None:
+    asked = patient.client.send_text("und über die Berge", user_id=12002, language_code="de")
+    status, answer = status_and_answer(patient, 12002, asked)
+    assert status["edits"][0].startswith("⏳ In der Warteschlange — Platz 1")
+    assert status["message"]["text"] == texts_de.WORKING
     actions = [call for call in patient.client.calls("sendChatAction") if call["params"].get("chat_id") in
                (12002, "12002") and asked["date"] - 1 <= call["time"] <= answer["sent_at"]]
     assert len(actions) >= 3, actions  # the bot's one on enqueue, then the worker's, renewed

@@ -14,5 +14,6 @@ def test_the_eta_shares_the_jobs_ahead_among_the_workers() -> None:
 def test_durations_read_at_a_glance() -> None:
     assert [format_duration(s) for s in (0.2, 7.4, 17, 59, 61, 3600 + 300)] == ["1 s", "8 s", "20 s", "60 s",
                                                                                  "2 min", "1 h 5 min"]
-    assert queued_text(3, 17) == "⏳ Queued — position 3, about 20 s"
-    assert queued_text(1, None) == "⏳ Queued — position 1"
+    assert queued_text("⏳ Queued — position {position}{eta}", ", about {duration}", 3, 17) == \
+        "⏳ Queued — position 3, about 20 s"
+    assert queued_text("Platz {position}{eta}", ", etwa {duration}", 1, None) == "Platz 1"

@@ -1,0 +1,24 @@
+"""What the workers themselves say (not the models), in English; workers/texts_de.py has them in German.
+
+Pick the catalog for a job with `for_language(job.language)`. Skills' own messages are English for now.
+"""
+
+from __future__ import annotations
+
+import sys
+from types import ModuleType
+
+from shared import i18n
+
+WORKING = "⚙️ Working on it…"
+FAILED = "Sorry, something went wrong while answering that. Please try again in a moment."
+TOO_SLOW = "⌛ That took too long and was stopped. Try a shorter message, or try again later."
+GAVE_UP = ("Sorry, I tried to answer that several times and the worker stopped each time, so I gave up. "
+           "Try a shorter or different message.")
+
+
+def for_language(language_code: str | None) -> ModuleType:
+    """The catalog for a Telegram language_code; English when there is none."""
+    from workers import texts_de  # a sibling catalog, not a dependency at load time
+
+    return i18n.pick(language_code, {"en": sys.modules[__name__], "de": texts_de})

@@ -1,0 +1,8 @@
+"""What the workers themselves say, in German (see workers/texts.py)."""
+
+WORKING = "⚙️ Ich arbeite daran…"
+FAILED = "Entschuldigung, beim Beantworten ist etwas schiefgegangen. Bitte versuche es gleich noch einmal."
+TOO_SLOW = ("⌛ Das hat zu lange gedauert und wurde abgebrochen. Versuche es mit einer kürzeren Nachricht "
+            "oder später noch einmal.")
+GAVE_UP = ("Entschuldigung, ich habe mehrmals versucht, das zu beantworten, und der Worker ist jedes Mal "
+           "stehen geblieben, also habe ich aufgegeben. Versuche es mit einer kürzeren oder anderen Nachricht.")
