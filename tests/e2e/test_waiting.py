@@ -16,10 +16,10 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def patient(emulator_url: str, redis_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
-    """Chat answers that take a couple of seconds; a status message for every job; chat actions every 0.5 s."""
-    stack = stack_with_models("waiting", "121212:waiting-token", "[chat.generate]\nmax_new_tokens = 150\n"
-                              "min_new_tokens = 150\n", 12, emulator_url, redis_url, log_dir, models_cache,
-                              PIPEGRAM_STATUS_AFTER_S="0", PIPEGRAM_CHAT_ACTION_EVERY_S="0.5")
+    """Chat answers that take a couple of seconds; a status message for every job; chat actions every 0.25 s."""
+    stack = stack_with_models("waiting", "121212:waiting-token", "[chat.generate]\nmax_new_tokens = 400\n"
+                              "min_new_tokens = 400\n", 12, emulator_url, redis_url, log_dir, models_cache,
+                              PIPEGRAM_STATUS_AFTER_S="0", PIPEGRAM_CHAT_ACTION_EVERY_S="0.25")
     yield stack
     stack.stop()
 
