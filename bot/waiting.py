@@ -15,6 +15,7 @@ from shared.settings import Settings
 from shared.skills import SKILL_QUEUES
 
 WORKERS_CACHE_S = 15  # workers come and go rarely; scanning their keys on every message would not scale
+UNKNOWN_RUN_S = 1.0  # a skill's run time until its first jobs are timed
 
 _workers_seen: dict[str, tuple[float, int]] = {}
 
@@ -25,20 +26,21 @@ async def send_status(message: Message | None, r: aioredis.Redis, skill: str, se
         tx.llen(SKILL_QUEUES[skill])
         tx.lrange(jobstats.times_key(skill), 0, jobstats.RECENT_FOR_ETA - 1)
         ahead, recent = await tx.execute()
-    eta = waiting.expected_wait_s(ahead, jobstats.expected_run_s(recent), await workers_serving(r, skill))
-    if message is None or not worth_telling(ahead, eta, settings.pipegram_status_after_s):
+    run_s, workers = jobstats.expected_run_s(recent), await workers_serving(r, skill)
+    if message is None or not worth_telling(ahead, run_s, workers, settings.pipegram_status_after_s):
         return None
+    eta = waiting.expected_wait_s(ahead, run_s, workers)  # None until the skill's pace is known: no guess shown
     words = texts.for_language(message.from_user.language_code if message.from_user else None)
     sent = await message.reply_text(waiting.queued_text(words.QUEUED, words.QUEUED_ETA, ahead + 1, eta),
                                     disable_notification=True)
     return sent.message_id
 
 
-def worth_telling(ahead: int, eta_s: float | None, after_s: float) -> bool:
-    """A status message for a long expected wait, or for a queue whose pace is not known yet."""
-    if after_s <= 0:
-        return True
-    return eta_s >= after_s if eta_s is not None else ahead > 0
+def worth_telling(ahead: int, run_s: float | None, workers: int, after_s: float) -> bool:
+    """Whether the expected wait reaches after_s; before any job of the skill finished, a job is taken to
+    need UNKNOWN_RUN_S."""
+    wait = waiting.expected_wait_s(ahead, UNKNOWN_RUN_S if run_s is None else run_s, workers)
+    return after_s <= 0 or (wait is not None and wait >= after_s)
 
 
 async def workers_serving(r: aioredis.Redis, skill: str) -> int:
