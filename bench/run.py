@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import datetime
 import os
 import platform
 import re
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -39,22 +41,56 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
 
 
-def end_to_end(client: EmulatorClient, jobs: int, first_chat: int) -> dict[int, float]:
-    """Inject a message and wait (long poll, no sleeps) for the worker's reply, one job at a time; by chat."""
-    samples = {}
+@dataclass(frozen=True)
+class Trip:
+    """One job's end-to-end trip, in wall-clock seconds: sent by the user, reply stored, reply seen."""
+
+    chat: int
+    sent: float
+    replied: float
+    seen: float
+
+
+def end_to_end(client: EmulatorClient, jobs: int, first_chat: int) -> list[Trip]:
+    """Inject a message and wait (long poll, no sleeps) for the worker's reply, one job at a time."""
+    trips = []
     for chat in range(first_chat, first_chat + jobs):  # a fresh chat each time: no history, as in-process
-        began = time.perf_counter()
+        sent = time.time()
         client.send_text(TEXT, user_id=chat)
-        client.wait_for_replies(chat, timeout=60)
-        samples[chat] = time.perf_counter() - began
-    return samples
+        [reply] = client.wait_for_replies(chat, timeout=60)
+        trips.append(Trip(chat, sent, reply["sent_at"], time.time()))
+    return trips
 
 
-def transport_cost(e2e: dict[int, float], worker_log: str) -> list[float]:
-    """Each job's end-to-end time less the model time its worker logged: what the queue and Telegram add."""
-    model = {int(chat): float(s) for chat, s in re.findall(r"chat=(\d+) answered in [\d.]+ s \(model ([\d.]+) s\)",
-                                                          worker_log)}
-    return [seconds - model[chat] for chat, seconds in e2e.items() if chat in model]
+def log_times(log: str, pattern: str) -> dict[int, tuple[float, str]]:
+    """For each chat a log line matches: the line's time (ms resolution) and the pattern's second group."""
+    found = {}
+    for line in log.splitlines():
+        if match := re.search(pattern, line):
+            stamp = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").timestamp()
+            found[int(match.group(1))] = (stamp, match.group(2) if match.lastindex == 2 else "")
+    return found
+
+
+HOPS = ("message in: emulator, bot poll, handler, enqueue", "queue: job queued -> worker starts it",
+        "worker around the model: Redis, reply send", "reply out: emulator -> user",
+        "all of it: end to end less the model time")
+
+
+def hops(trips: list[Trip], bot_log: str, worker_log: str) -> dict[str, list[float]]:
+    """Where each trip's time went, from the bot's and worker's logs and the emulator's record of the reply."""
+    queued = log_times(bot_log, r"queued job \w+ skill=chat chat=(\d+)")
+    started = log_times(worker_log, r"chat=(\d+) started")
+    model = log_times(worker_log, r"chat=(\d+) answered in [\d.]+ s \(model ([\d.]+) s\)")
+    split: dict[str, list[float]] = {name: [] for name in HOPS}
+    for t in trips:
+        if t.chat in queued and t.chat in started and t.chat in model:
+            model_s = float(model[t.chat][1])
+            for name, seconds in zip(HOPS, (queued[t.chat][0] - t.sent, started[t.chat][0] - queued[t.chat][0],
+                                            t.replied - started[t.chat][0] - model_s, t.seen - t.replied,
+                                            t.seen - t.sent - model_s), strict=True):
+                split[name].append(seconds)
+    return split
 
 
 def in_process(cache: Path, jobs: int) -> list[float]:
@@ -146,7 +182,7 @@ def worker_throughput(emulator_url: str, redis_url: str, log_dir: Path, jobs: in
     half = {"PIPEGRAM_TORCH_THREADS": str(max(1, (os.cpu_count() or 2) // 2))}
     db = redis_url.rsplit("/", 1)[0] + "/3"
     stack = start_stack("throughput", "444999:throughput-token", emulator_url, db, log_dir, str(config),
-                        log_dir / "cache")
+                        log_dir / "cache", {"PIPEGRAM_TORCH_THREADS": str(os.cpu_count() or 1)})
     try:
         all_cores = burst(stack.client, jobs, 91_000)
     finally:
@@ -190,8 +226,8 @@ def main() -> None:
                             cache=log_dir / "cache")
         try:
             end_to_end(stack.client, 5, 89_000)  # warm connections and caches
-            by_chat = end_to_end(stack.client, args.jobs, 90_000)
-            e2e, transport = list(by_chat.values()), transport_cost(by_chat, stack.worker.log())
+            trips = end_to_end(stack.client, args.jobs, 90_000)
+            e2e, split = [t.seen - t.sent for t in trips], hops(trips, stack.bot.log(), stack.worker.log())
         finally:
             stack.stop()
         local = in_process(log_dir / "cache", args.jobs)
@@ -202,7 +238,7 @@ def main() -> None:
         emulator.stop()
         redis_proc.stop()
     unbatched, batched, users = embedding_throughput()
-    report(args.jobs, e2e, local, echo, transport)
+    report(args.jobs, e2e, local, echo, split)
     print(f"\n2. warm worker vs loading the model per job (p50): {percentiles(local)[0]:.1f} ms vs "
           f"{percentiles(cold)[0]:.1f} ms, warm is {percentiles(cold)[0] / percentiles(local)[0]:.1f}x faster")
     print(f"3. embeddings, {users} concurrent users, all-MiniLM-L6-v2: unbatched {unbatched:.0f} jobs/s, "
@@ -213,20 +249,22 @@ def main() -> None:
           f"1 worker on every core {all_cores:.1f} jobs/s (2 workers = {two / all_cores:.2f}x of that)")
 
 
-def report(jobs: int, e2e: list[float], local: list[float], echo: list[float], transport: list[float]) -> None:
+def report(jobs: int, e2e: list[float], local: list[float], echo: list[float], split: dict[str, list[float]]) -> None:
     (e50, e99), (l50, l99), (c50, c99) = percentiles(e2e), percentiles(local), percentiles(echo)
-    t50, t99 = percentiles(transport)
     print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
           f"{jobs} sequential jobs per path, tiny chat model")
-    print(f"1. the queue's added latency\n{'path':<42}{'p50 ms':>10}{'p99 ms':>10}")
-    print(f"{'end to end (emulator+bot+Redis+worker)':<42}{e50:>10.1f}{e99:>10.1f}")
-    print(f"{'same pipeline in-process':<42}{l50:>10.1f}{l99:>10.1f}")
-    print(f"{'bare Celery echo round trip':<42}{c50:>10.1f}{c99:>10.1f}")
-    added = e50 - l50
-    print(f"{'e2e less the model time in the worker':<42}{t50:>10.1f}{t99:>10.1f}")
-    print(f"queue's added cost (p50): e2e - in-process {added:.1f} ms = {added / c50:.1f}x the bare Celery echo; "
-          f"e2e - the worker's own model time {t50:.1f} ms = {t50 / c50:.1f}x; end to end is {e50 / l50:.2f}x "
-          "in-process")
+    print(f"1. the queue's added latency\n{'path':<52}{'p50 ms':>10}{'p99 ms':>10}")
+    print(f"{'end to end (emulator+bot+Redis+worker)':<52}{e50:>10.1f}{e99:>10.1f}")
+    print(f"{'same pipeline in-process':<52}{l50:>10.1f}{l99:>10.1f}")
+    print(f"{'bare Celery echo round trip':<52}{c50:>10.1f}{c99:>10.1f}")
+    print("where the end-to-end time goes, job by job (logs at 1 ms resolution):")
+    for name, samples in split.items():
+        p50, p99 = percentiles(samples)
+        print(f"  {name:<50}{p50:>10.1f}{p99:>10.1f}")
+    queue50, rest50 = percentiles(split[HOPS[1]])[0], percentiles(split[HOPS[-1]])[0]
+    print(f"the queue hop (p50) {queue50:.1f} ms = {queue50 / c50:.1f}x the bare Celery echo; everything around the "
+          f"model {rest50:.1f} ms = {rest50 / c50:.1f}x; e2e - in-process {e50 - l50:.1f} ms; "
+          f"end to end is {e50 / l50:.2f}x in-process")
 
 
 if __name__ == "__main__":

@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--queues", default=",".join(QUEUES), help="comma-separated: " + ",".join(QUEUES))
     worker.add_argument("--name", help="Celery node name (default worker-<pid>@<host>)")
     worker.add_argument("--loglevel", default="INFO")
-    worker.add_argument("--threads", type=int, help="CPU threads for torch in each worker process (default: all cores)")
+    worker.add_argument("--threads", type=int,
+                        help="CPU threads for torch in each worker process (default: all cores but one)")
     worker.add_argument("--gpus", help="comma-separated GPU ids: one worker process per GPU, each seeing only its own")
     sub.add_parser("status", help="workers online (device, warm skills) and jobs waiting per queue")
     emulator = sub.add_parser("emulator", help="run the Telegram Bot API emulator")

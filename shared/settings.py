@@ -46,8 +46,8 @@ class Settings(BaseSettings):
     pipegram_status_after_s: float = 2.0
     # How often "typing…" / "sending a voice note…" is renewed while a job runs (Telegram shows it ~5 s).
     pipegram_chat_action_every_s: float = 4.0
-    # CPU threads per worker process for torch (0: torch's default, every core). Several workers on one CPU
-    # host should split the cores between them, or their threads fight.
+    # CPU threads per worker process for torch (0: every core but one). Several workers on one CPU host should
+    # split the cores between them, or their threads fight.
     pipegram_torch_threads: int = 0
     log_level: str = "INFO"
     log_format: str = "text"  # "json": one JSON object per line, for log collectors

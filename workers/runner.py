@@ -73,10 +73,9 @@ class WorkerState:
 
 def start(settings: Settings, skill_names: list[str], batching: bool = False) -> WorkerState:
     """Connect to Redis and Telegram and load every skill's pipeline once (with a batcher if batching)."""
-    if settings.pipegram_torch_threads > 0:
-        import torch
+    import torch
 
-        torch.set_num_threads(settings.pipegram_torch_threads)
+    torch.set_num_threads(torch_threads(settings))
     r = store.connect(settings.redis_url)
     state = WorkerState(settings, r, TelegramSender(settings, SendRateLimiter(r)))
     specs = resolve_specs(settings.pipegram_models, skill_names)
@@ -91,6 +90,12 @@ def start(settings: Settings, skill_names: list[str], batching: bool = False) ->
         metrics.model_loaded(name, time.perf_counter() - began)
         log.info("skill %s warm in %.1f s (pid %d)", name, time.perf_counter() - began, os.getpid())
     return state
+
+
+def torch_threads(settings: Settings) -> int:
+    """PIPEGRAM_TORCH_THREADS, or every core but one: torch's threads wait on each other at every operation, so
+    one preempted by the bot, Redis or the worker's own I/O stalls them all (measured: docs/BENCHMARKS.md)."""
+    return settings.pipegram_torch_threads or max(1, (os.cpu_count() or 1) - 1)
 
 
 def make_batcher(name: str, skill: Skill, spec: ModelSpec, pipe: Any) -> Batcher:
