@@ -20,7 +20,7 @@ from shared.keys import attempts_key, cancelled_key, reply_claim_key, waiting_ke
 from shared.settings import Settings
 from shared.store import as_text
 from shared.telegram import job_fields
-from workers import metrics, texts
+from workers import metrics, progress, texts
 from workers.batching import Batcher
 from workers.models import ModelSpec, load_pipeline, resolve_specs
 from workers.ratelimit import SendRateLimiter
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 CLAIM_SENDING_TTL_S = 600
 CLAIM_SENT_TTL_S = 7 * 24 * 3600
 MAX_ATTEMPTS = 3
+PROGRESS_EDIT_S = 2.0  # at most one progress edit of a status message this often (Telegram rate-limits edits)
 
 
 
@@ -170,11 +171,10 @@ def answer(state: WorkerState, job: Job) -> Answer:
     if warm is None:
         log.error("job %s: skill %s is not loaded on this worker", job.job_id, job.skill)
         return Answer(Reply(words.FAILED), "failed")
-    if job.status_message_id is not None:
-        state.sender.edit_status(job.chat_id, job.status_message_id, words.WORKING)
     action = getattr(warm.skill, "CHAT_ACTION", ChatAction.TYPING)
     try:
-        with state.sender.showing(job.chat_id, action, state.settings.pipegram_chat_action_every_s):
+        with state.sender.showing(job.chat_id, action, state.settings.pipegram_chat_action_every_s), \
+                progress.listening(show_progress(state, job, words.WORKING)):
             inputs = warm.skill.preprocess(job, state.ctx)
             began = time.perf_counter()
             output = warm.run(inputs)
@@ -188,6 +188,16 @@ def answer(state: WorkerState, job: Job) -> Answer:
     except Exception:
         log.exception("job %s (%s) failed", job.job_id, job.skill)
         return Answer(Reply(words.FAILED), "failed")
+
+
+def show_progress(state: WorkerState, job: Job, working: str) -> progress.Listener:
+    """Edit the job's status message to "Working…" now, then "Working… [2/5]" as the skill reports steps."""
+    status = job.status_message_id
+    if status is None:
+        return lambda done, total: None
+    state.sender.edit_status(job.chat_id, status, working)
+    return progress.throttled(lambda done, total: state.sender.edit_status(
+        job.chat_id, status, f"{working} [{done}/{total}]"), PROGRESS_EDIT_S)
 
 
 def remove_status(state: WorkerState, job: Job) -> None:

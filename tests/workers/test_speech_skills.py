@@ -12,6 +12,7 @@ import soundfile as sf
 from shared.jobs import Job
 from shared.settings import Settings
 from tests import sounds
+from workers import progress
 from workers.models import ModelSpec, load_pipeline
 from workers.skill import BadInput, SkillContext
 from workers.skills import chat, classify_sound, say, transcribe
@@ -51,6 +52,16 @@ def test_45_seconds_transcribe_in_chunks_with_timestamps_in_a_set_language(whisp
     [transcript] = transcribe.forward(whisper, [recording], TINY)
     assert transcript.duration_s == pytest.approx(45.0, abs=0.1)
     assert transcript.segments and all(start is not None for start, _, _ in transcript.segments)
+
+
+def test_a_long_recording_reports_its_progress_chunk_by_chunk(whisper) -> None:
+    recording = transcribe.preprocess(job("transcribe"), ctx_with(sounds.encode(sounds.tone(70.0, 16_000), 16_000)))
+    reports: list[tuple[int, int]] = []
+    with progress.listening(lambda done, total: reports.append((done, total))):
+        transcribe.forward(whisper, [recording], TINY)
+    assert reports == [(1, 3), (2, 3), (3, 3)]  # 30 s windows overlapping by 5 s on each side
+    assert [transcribe.chunk_count(s) for s in (5, 30, 45, 70)] == [1, 1, 2, 3]
+    assert "generate" not in vars(whisper.model)  # the model is left as it was
 
 
 def test_an_unknown_spoken_language_is_refused_with_advice() -> None:

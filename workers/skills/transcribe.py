@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +11,7 @@ import numpy as np
 
 from shared.jobs import Job
 from shared.telegram import MAX_MESSAGE_UTF16, utf16_len
+from workers import progress
 from workers.audio import fetch_audio, for_pipeline
 from workers.models import ModelSpec
 from workers.skill import Attachment, BadInput, Reply, SkillContext
@@ -70,11 +73,19 @@ def forward(pipe: Any, batch: list[Recording], spec: ModelSpec) -> list[Transcri
     for recording in batch:  # jobs may ask for different languages, which generate takes per call
         generate = {**spec.generate, **({"language": recording.language} if recording.language else {})}
         samples, rate = for_pipeline(recording.samples, RATE, pipe)
-        out = pipe({"raw": samples, "sampling_rate": rate}, chunk_length_s=CHUNK_S, ignore_warning=True,
-                   batch_size=spec.batch_size, return_timestamps=True, generate_kwargs=generate)
+        chunks = chunk_count(len(samples) / rate)  # one generate call per batch of chunks: "[2/5]" in the status
+        with progress.counting_calls(pipe.model, "generate", chunks, spec.batch_size) if chunks > 1 else nullcontext():
+            out = pipe({"raw": samples, "sampling_rate": rate}, chunk_length_s=CHUNK_S, ignore_warning=True,
+                       batch_size=spec.batch_size, return_timestamps=True, generate_kwargs=generate)
         segments = [(chunk["timestamp"][0], chunk["timestamp"][1], chunk["text"]) for chunk in out.get("chunks", [])]
         transcripts.append(Transcript(out["text"].strip(), segments, len(recording.samples) / RATE))
     return transcripts
+
+
+def chunk_count(seconds: float) -> int:
+    """How many windows the pipeline cuts a recording into: CHUNK_S long, overlapping by a sixth on each side."""
+    step = CHUNK_S * 2 / 3
+    return 1 + max(0, math.ceil((seconds - CHUNK_S) / step))
 
 
 def postprocess(transcript: Transcript, job: Job, ctx: SkillContext) -> Reply:
