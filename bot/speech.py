@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.handlers import submit
-from bot.preferences import load_prefs, save_pref
+from bot.preferences import ANSWER_LENGTH_PREF, ANSWER_LENGTHS, load_prefs, save_pref
 from shared.languages import find_language
 
 VOICE_PREF = "voice"
@@ -64,7 +64,9 @@ def caption_command(message: Message | None) -> str | None:
 
 async def _speech_options(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> dict[str, Any]:
     prefs = await load_prefs(context.bot_data["redis"], user_id)
-    return {"speech_language": prefs.get(LANGUAGE_PREF, "auto"), "voice_mode": prefs.get(VOICE_PREF) == "on"}
+    length = prefs.get(ANSWER_LENGTH_PREF, "normal")
+    return {"speech_language": prefs.get(LANGUAGE_PREF, "auto"), "voice_mode": prefs.get(VOICE_PREF) == "on",
+            "length": length if length in ANSWER_LENGTHS else "normal"}  # for voice mode's chat answer
 
 
 async def _submit_recording(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str, source: Message | None,

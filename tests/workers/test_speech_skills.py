@@ -84,9 +84,11 @@ def test_transcript_replies_long_as_a_file_srt_as_a_document_voice_mode_on_to_ch
     assert reply.text == long.text and [f.filename for f in reply.files] == ["transcript.txt"]
     [srt] = transcribe.postprocess(long, job("transcribe", srt=True), ctx).files
     assert (srt.kind, srt.filename) == ("document", "transcript.srt") and srt.data.startswith(b"1\n00:00:00,000")
-    voice = transcribe.postprocess(transcribe.Transcript("hi there", [], 1.0), job("transcribe", voice_mode=True), ctx)
+    voice = transcribe.postprocess(transcribe.Transcript("hi there", [], 1.0),
+                                   job("transcribe", voice_mode=True, length="short"), ctx)
     [followup] = voice.followups
-    assert (followup.skill, followup.text, followup.options) == ("chat", "hi there", {"speak": True})
+    assert (followup.skill, followup.text, followup.options) == ("chat", "hi there", {"speak": True,
+                                                                                     "length": "short"})
     assert (followup.chat_id, followup.message_id) == (1, 7)
     assert transcribe.postprocess(transcribe.Transcript("", [], 1.0), job("transcribe"), ctx).text == \
         transcribe.NOTHING_HEARD

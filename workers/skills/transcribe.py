@@ -102,7 +102,8 @@ def postprocess(transcript: Transcript, job: Job, ctx: SkillContext) -> Reply:
     if then := job.options.get("then"):  # e.g. /translate as a reply to a voice note
         return Reply(f"🗣 {text}", followups=(job.followup(then, text, **job.options.get("then_options", {})),))
     if job.options.get("voice_mode"):
-        return Reply(f"🗣 {text}", followups=(job.followup("chat", text, speak=True),))
+        return Reply(f"🗣 {text}", followups=(job.followup("chat", text, speak=True,
+                                                           length=job.options.get("length", "normal")),))
     files: tuple[Attachment, ...] = ()
     if utf16_len(text) > MAX_MESSAGE_UTF16:
         files = (Attachment("document", text.encode(), "transcript.txt", "The whole transcript, as a file."),)
