@@ -102,9 +102,12 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the workers online, their devices and warm skills, and what is waiting."""
-    r = context.bot_data["redis"]
-    report = await asyncio.to_thread(lambda: render_status(read_status(store.connect(settings_of(context).redis_url))))
-    waiting = await r.scard(waiting_key(update.effective_user.id))
+    def read() -> str:
+        with store.connect(settings_of(context).redis_url) as r:
+            return render_status(read_status(r))
+
+    report = await asyncio.to_thread(read)
+    waiting = await context.bot_data["redis"].scard(waiting_key(update.effective_user.id))
     await update.effective_message.reply_text(f"{report}\n{texts.get(update).STATUS_WAITING.format(waiting=waiting)}")
 
 

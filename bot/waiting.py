@@ -10,7 +10,7 @@ from telegram import Message
 
 from bot import texts
 from shared import jobstats, waiting
-from shared.keys import PREFIX
+from shared.keys import worker_key
 from shared.settings import Settings
 from shared.skills import SKILL_QUEUES
 
@@ -49,7 +49,7 @@ async def workers_serving(r: aioredis.Redis, skill: str) -> int:
     if time.monotonic() < expires:
         return count
     count = 0
-    async for key in r.scan_iter(f"{PREFIX}:worker:*"):
+    async for key in r.scan_iter(worker_key("*")):
         if raw := await r.get(key):
             count += skill in json.loads(raw).get("skills", [])
     _workers_seen[skill] = (time.monotonic() + WORKERS_CACHE_S, count)

@@ -7,13 +7,13 @@ from typing import Any
 
 import redis
 
-from shared.keys import PREFIX
+from shared.keys import worker_key
 from shared.skills import QUEUES
 
 
 def read_status(r: redis.Redis) -> dict[str, Any]:
     """Workers (from their announcements) and queue lengths (Redis lists, one per queue)."""
-    workers = [json.loads(raw) for key in r.scan_iter(f"{PREFIX}:worker:*") if (raw := r.get(key))]
+    workers = [json.loads(raw) for key in r.scan_iter(worker_key("*")) if (raw := r.get(key))]
     return {"workers": sorted(workers, key=lambda w: (w["node"], w["pid"])),
             "queues": {queue: int(r.llen(queue)) for queue in QUEUES}}
 

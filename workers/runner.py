@@ -36,7 +36,6 @@ MAX_ATTEMPTS = 3
 PROGRESS_EDIT_S = 2.0  # at most one progress edit of a status message this often (Telegram rate-limits edits)
 
 
-
 class DeliveryFailed(Exception):
     """Telegram could not be reached or kept refusing; the job should be retried later."""
 
@@ -123,8 +122,10 @@ def run_job(state: WorkerState, payload: Any) -> None:
     log.info("job %s skill=%s chat=%s started (attempt %d)", job.job_id, job.skill, job.chat_id, attempt,
              extra=fields)
     waited, began = max(0.0, time.time() - job.created_at), time.perf_counter()
-    gave_up = Answer(Reply(texts.for_language(job.language).GAVE_UP), "gave_up")
-    done = answer(state, job) if attempt <= MAX_ATTEMPTS else gave_up
+    if attempt <= MAX_ATTEMPTS:
+        done = answer(state, job)
+    else:
+        done = Answer(Reply(texts.for_language(job.language).GAVE_UP), "gave_up")
     deliver(state, job, done.reply, claim)
     remove_status(state, job)
     ran = time.perf_counter() - began

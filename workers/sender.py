@@ -91,10 +91,9 @@ class TelegramSender:
             if self.limiter is not None:
                 await asyncio.to_thread(self.limiter.wait_turn, chat_id)
             try:
-                return await send()
-            except TelegramError as exc:
-                metrics.telegram_error(exc)
-                if not isinstance(exc, RetryAfter) or attempt == MAX_SEND_ATTEMPTS:
+                return await _counted(send())
+            except RetryAfter as exc:
+                if attempt == MAX_SEND_ATTEMPTS:
                     raise
                 metrics.telegram_retry()
                 wait = exc.retry_after
@@ -133,9 +132,8 @@ class TelegramSender:
     async def _keep_showing(self, chat_id: int, action: str, every_s: float) -> None:
         while True:
             try:
-                await self._initialized_first(self.bot.send_chat_action(chat_id, action))
+                await self._initialized_first(_counted(self.bot.send_chat_action(chat_id, action)))
             except TelegramError as exc:
-                metrics.telegram_error(exc)
                 log.debug("chat action failed: %s", exc)
             await asyncio.sleep(every_s)
 
@@ -146,7 +144,7 @@ class TelegramSender:
 
     def delete_status(self, chat_id: int, message_id: int) -> None:
         """Delete a status message without waiting."""
-        self._in_background(self.bot.delete_message(chat_id, message_id), "status removal")
+        self._in_background(_counted(self.bot.delete_message(chat_id, message_id)), "status removal")
 
     def _in_background(self, coro: Coroutine[Any, Any, Any], what: str) -> None:
         # A status message is a courtesy: its failures are logged, never raised into the job.
@@ -162,9 +160,17 @@ class TelegramSender:
             self.loop.call_soon_threadsafe(self.loop.stop)
 
 
+async def _counted(call: Coroutine[Any, Any, T]) -> T:
+    """Await a Bot API call; a failure is counted in the metrics (here only, so once) and raised."""
+    try:
+        return await call
+    except TelegramError as exc:
+        metrics.telegram_error(exc)
+        raise
+
+
 def _log_failure(future: Future[Any], what: str) -> None:
     if not future.cancelled() and (exc := future.exception()) is not None:
-        metrics.telegram_error(exc)
         log.info("%s failed: %s", what, exc)
 
 
