@@ -11,14 +11,15 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from shared import jobstats, store
+from shared.keys import job_outcomes_key, job_times_key
 from shared.skills import SKILL_QUEUES
 from shared.status import read_status, render_status
 
 
 def read_stats(r: redis.Redis) -> list[jobstats.SkillStats]:
     """Every skill that has finished a job, from the figures the workers keep in Redis."""
-    found = [jobstats.skill_stats(skill, r.lrange(jobstats.times_key(skill), 0, -1),
-                                  r.hgetall(jobstats.outcomes_key(skill))) for skill in SKILL_QUEUES]
+    found = [jobstats.skill_stats(skill, r.lrange(job_times_key(skill), 0, -1),
+                                  r.hgetall(job_outcomes_key(skill))) for skill in SKILL_QUEUES]
     return [stats for stats in found if stats.jobs]
 
 

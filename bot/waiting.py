@@ -10,7 +10,7 @@ from telegram import Message
 
 from bot import texts
 from shared import jobstats, waiting
-from shared.keys import worker_key
+from shared.keys import job_times_key, worker_key
 from shared.settings import Settings
 from shared.skills import SKILL_QUEUES
 
@@ -24,7 +24,7 @@ async def send_status(message: Message | None, r: aioredis.Redis, skill: str, se
     """Send "⏳ Queued — position N, about T" when the wait is worth telling; returns its message id."""
     async with r.pipeline() as tx:
         tx.llen(SKILL_QUEUES[skill])
-        tx.lrange(jobstats.times_key(skill), 0, jobstats.RECENT_FOR_ETA - 1)
+        tx.lrange(job_times_key(skill), 0, jobstats.RECENT_FOR_ETA - 1)
         ahead, recent = await tx.execute()
     run_s, workers = jobstats.expected_run_s(recent), await workers_serving(r, skill)
     if message is None or not worth_telling(ahead, run_s, workers, settings.pipegram_status_after_s):

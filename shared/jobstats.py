@@ -10,29 +10,19 @@ from dataclasses import dataclass
 
 import redis
 
-from shared.keys import PREFIX
+from shared.keys import job_outcomes_key, job_times_key
 
-KEEP = 500  # timings kept per skill
+KEEP = 500  # timings kept per skill (keys.job_times_key)
 RECENT_FOR_ETA = 20  # an ETA follows the last few jobs, not the whole history
 OUTCOMES = ("answered", "bad_input", "failed", "timed_out", "gave_up")
-
-
-def times_key(skill: str) -> str:
-    """The last KEEP jobs of a skill as "<waited s> <ran s>" strings, newest first."""
-    return f"{PREFIX}:stats:times:{skill}"
-
-
-def outcomes_key(skill: str) -> str:
-    """Jobs of a skill counted by outcome (hash outcome → count), since the Redis data was made."""
-    return f"{PREFIX}:stats:outcomes:{skill}"
 
 
 def record(r: redis.Redis, skill: str, outcome: str, waited_s: float, ran_s: float) -> None:
     """Record one finished job (workers call this once per job)."""
     with r.pipeline() as tx:
-        tx.lpush(times_key(skill), f"{waited_s:.3f} {ran_s:.3f}")
-        tx.ltrim(times_key(skill), 0, KEEP - 1)
-        tx.hincrby(outcomes_key(skill), outcome, 1)
+        tx.lpush(job_times_key(skill), f"{waited_s:.3f} {ran_s:.3f}")
+        tx.ltrim(job_times_key(skill), 0, KEEP - 1)
+        tx.hincrby(job_outcomes_key(skill), outcome, 1)
         tx.execute()
 
 

@@ -56,3 +56,13 @@ def user_rate_key(user_id: int, minute: int) -> str:
 def worker_key(worker_id: str) -> str:
     """A running worker process's self-description (JSON), expiring unless the worker refreshes it."""
     return f"{PREFIX}:worker:{worker_id}"
+
+
+def job_times_key(skill: str) -> str:
+    """A skill's last jobs as "<waited s> <ran s>" strings, newest first (capped list; shared/jobstats.py)."""
+    return f"{PREFIX}:stats:times:{skill}"
+
+
+def job_outcomes_key(skill: str) -> str:
+    """A skill's jobs counted by outcome (hash outcome → count), since the Redis data was made."""
+    return f"{PREFIX}:stats:outcomes:{skill}"
