@@ -62,10 +62,14 @@ TRANSLATE_USAGE = (
 )
 
 UNKNOWN_LANGUAGE = (
-    "I don't know the language \"{words}\". Name it in English or in its own words (french, Deutsch, español), "
-    "by its two-letter code (fr, de, es) or by its NLLB-200 code (fra_Latn), e.g. /translate german Good morning. "
-    "To translate from a language too, write source>target: /translate de>fr Guten Morgen"
+    "I don't know a language called \"{words}\".{suggestion} Name it in English or in its own words (french, "
+    "Deutsch, español), by its code (fr, fra, pt-BR) or by its NLLB-200 code (fra_Latn), e.g. /translate german "
+    "Good morning. To translate from a language too, write source>target: /translate de>fr Guten Morgen"
 )
+# Close matches of an unknown language's name, put in the {suggestion} of UNKNOWN_LANGUAGE and SPEECHLANG_UNKNOWN.
+DID_YOU_MEAN = " Did you mean {names}?"
+CANNOT_TRANSLATE = ("🌐 My translation model doesn't know {name}, so I can't translate into or from it. "
+                    "It knows 200 others: name one in English, in its own words or by code, e.g. /translate german …")
 
 LANGUAGE_NOW = "🌐 /translate without a language translates into {name} ({code}). Change it with e.g. /language spanish"
 
@@ -132,8 +136,15 @@ VOICE_SET = {
     "on": "🎙 Voice mode is on: send me a voice note and I'll answer it, in text and aloud.",
     "off": "📝 Voice mode is off: I'll reply to voice notes with their transcript.",
 }
-SPEECHLANG_USAGE = ("The language I expect in your recordings is {current}. Set it by name or code, e.g. "
-                    "/speechlang german or /speechlang de, or /speechlang auto to detect it in each recording.")
+SPEECHLANG_NOW = ("🗣 I expect {name} in your recordings. Change it by name or code, e.g. /speechlang german or "
+                  "/speechlang de, or send /speechlang auto and I'll detect the language of each recording.")
+SPEECHLANG_NOW_AUTO = ("🗣 I detect the language of each recording by itself. If I get it wrong, tell me yours by name "
+                       "or code, e.g. /speechlang german or /speechlang de.")
+SPEECHLANG_UNKNOWN = ("I don't know a language called \"{words}\".{suggestion} Name the language you speak in English "
+                      "or in its own words (german, Deutsch) or by its code (de), or send /speechlang auto and I'll "
+                      "detect it in each recording.")
+SPEECHLANG_CANNOT = ("🗣 My speech model can't transcribe {name}. Choose another language (/speechlang german), or "
+                     "send /speechlang auto and I'll detect it in each recording.")
 SPEECHLANG_SET = "🗣 Got it: I'll expect {name} ({code}) in your recordings."
 SPEECHLANG_AUTO = "🗣 Got it: I'll detect the language of each recording."
 

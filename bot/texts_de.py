@@ -52,11 +52,15 @@ TRANSLATE_USAGE = (
 )
 
 UNKNOWN_LANGUAGE = (
-    "Die Sprache \"{words}\" kenne ich nicht. Nenne sie auf Englisch oder mit ihrem eigenen Namen (french, "
-    "Deutsch, español), mit ihrem Zwei-Buchstaben-Code (fr, de, es) oder ihrem NLLB-200-Code (fra_Latn), z. B. "
+    "Eine Sprache namens \"{words}\" kenne ich nicht.{suggestion} Nenne sie auf Englisch oder mit ihrem eigenen "
+    "Namen (french, Deutsch, español), mit ihrem Code (fr, fra, pt-BR) oder ihrem NLLB-200-Code (fra_Latn), z. B. "
     "/translate english Guten Morgen. Um auch aus einer bestimmten Sprache zu übersetzen, schreib Quelle>Ziel: "
     "/translate de>fr Guten Morgen"
 )
+DID_YOU_MEAN = " Meintest du {names}?"
+CANNOT_TRANSLATE = ("🌐 Mein Übersetzungsmodell kennt {name} nicht, daher kann ich weder in diese Sprache noch aus ihr "
+                    "übersetzen. Es kennt 200 andere: Nenne eine auf Englisch, mit ihrem eigenen Namen oder per Code, "
+                    "z. B. /translate english …")
 
 LANGUAGE_NOW = ("🌐 /translate ohne Sprache übersetzt in diese Sprache: {name} ({code}). "
                 "Ändern kannst du das z. B. mit /language spanish")
@@ -132,9 +136,16 @@ VOICE_SET = {
           "laut.",
     "off": "📝 Der Sprachmodus ist aus: Auf Sprachnachrichten antworte ich mit ihrer Abschrift.",
 }
-SPEECHLANG_USAGE = ("Die Sprache, die ich in deinen Aufnahmen erwarte, ist {current}. Stell sie per Name oder Code "
-                    "ein, z. B. /speechlang german oder /speechlang de, oder mit /speechlang auto erkenne ich sie "
-                    "in jeder Aufnahme selbst.")
+SPEECHLANG_NOW = ("🗣 Ich erwarte {name} in deinen Aufnahmen. Ändern kannst du das per Name oder Code, z. B. "
+                  "/speechlang german oder /speechlang de, oder mit /speechlang auto erkenne ich die Sprache jeder "
+                  "Aufnahme selbst.")
+SPEECHLANG_NOW_AUTO = ("🗣 Ich erkenne die Sprache jeder Aufnahme selbst. Wenn ich mich irre, nenne mir deine per "
+                       "Name oder Code, z. B. /speechlang german oder /speechlang de.")
+SPEECHLANG_UNKNOWN = ("Eine Sprache namens \"{words}\" kenne ich nicht.{suggestion} Nenne die Sprache, die du "
+                      "sprichst, auf Englisch oder mit ihrem eigenen Namen (german, Deutsch) oder per Code (de), oder "
+                      "schick /speechlang auto, dann erkenne ich sie in jeder Aufnahme selbst.")
+SPEECHLANG_CANNOT = ("🗣 Mein Spracherkennungsmodell kann {name} nicht abschreiben. Wähle eine andere Sprache "
+                     "(/speechlang german), oder schick /speechlang auto, dann erkenne ich sie selbst.")
 SPEECHLANG_SET = "🗣 Verstanden: Ich erwarte {name} ({code}) in deinen Aufnahmen."
 SPEECHLANG_AUTO = "🗣 Verstanden: Ich erkenne die Sprache jeder Aufnahme selbst."
 

@@ -1,6 +1,6 @@
 """What the workers themselves say (not the models), in English; workers/texts_de.py has them in German.
 
-Pick the catalog for a job with `for_language(job.language)`. Skills' own messages are English for now.
+Pick the catalog for a job with `for_language(job.language)`. Most skills' own messages are English for now.
 """
 
 from __future__ import annotations
@@ -15,6 +15,12 @@ FAILED = "Sorry, something went wrong while answering that. Please try again in 
 TOO_SLOW = "⌛ That took too long and was stopped. Try a shorter message, or try again later."
 GAVE_UP = ("Sorry, I tried to answer that several times and the worker stopped each time, so I gave up. "
            "Try a shorter or different message.")
+
+# /translate: the line above a translation, and what it says when the source language was only a guess.
+TRANSLATED = "🌐 From {source} to {target}:"
+DETECTED = "{language} (detected)"
+NOT_SURE = "\n\n(Not {language}? Name the source language, e.g. /translate es>{target} …)"
+ALREADY_IN = "That text is already in {language}. Name the language to translate it into, e.g. /translate french …"
 
 
 def for_language(language_code: str | None) -> ModuleType:
