@@ -17,6 +17,10 @@ log = logging.getLogger(__name__)
 
 # Below this probability the reply says which language was assumed ("from French (detected)").
 SURE = 0.9
+# From this probability the chat and summary models are told to keep the language.
+LIKELY = 0.5
+# Below this the detector is guessing ("ok" comes out Serbian at 0.02): no language is reported.
+FLOOR = 0.3
 SAMPLE_CHARS = 2000  # enough to tell any language apart; detection stays fast on a long document
 
 
@@ -30,6 +34,10 @@ class Detected:
     @property
     def sure(self) -> bool:
         return self.confidence >= SURE
+
+    @property
+    def likely(self) -> bool:
+        return self.confidence >= LIKELY
 
 
 @cache
@@ -49,12 +57,14 @@ def _identifier() -> tuple[Any, dict[str, Language]]:
 
 
 def detect(text: str) -> Detected | None:
-    """The language of a text, or None when it has no letters to go by."""
+    """The language of a text, or None when it has no letters to go by or is too short to tell."""
     sample = text[:SAMPLE_CHARS]
     if not any(char.isalpha() for char in sample):
         return None
     identifier, ours = _identifier()
     label, confidence = identifier.rank(sample)[0]
+    if confidence < FLOOR:
+        return None
     language = ours[label]
     if language.tag in ("zh", "zh-Hant"):  # py3langid says "zh" for both scripts; NLLB needs the right one
         language = find_language("zh-Hant" if traditional(sample) else "zh") or language

@@ -51,7 +51,7 @@ def preprocess(job: Job, ctx: SkillContext) -> Prompt:
     detected = detect(text)
     return Prompt([*load_history(ctx.redis, job.chat_id), {"role": "user", "content": text}],
                   length if length in LENGTH_SHARE else "normal",
-                  detected.language.name if detected is not None and detected.sure else "")
+                  detected.language.name if detected is not None and detected.likely else "")
 
 
 def forward(pipe: Any, batch: list[Prompt], spec: ModelSpec) -> list[str]:

@@ -63,7 +63,7 @@ def preprocess(job: Job, ctx: SkillContext) -> Summary:
     length = job.options.get("length", "medium")
     detected = detect(text)
     return Summary(text, length if length in LENGTHS else "medium",
-                   detected.language.name if detected is not None and detected.sure else "")
+                   detected.language.name if detected is not None and detected.likely else "")
 
 
 def forward(model: TextModel, batch: list[Summary], spec: ModelSpec) -> list[str]:

@@ -67,8 +67,8 @@ def preprocess(job: Job, ctx: SkillContext) -> Translation:
     if job.options.get("source"):
         return Translation(text, target, job.options["source"])
     detected = detect(text)
-    if detected is None:  # digits and signs only: any source reads them the same
-        return Translation(text, target)
+    if detected is None:  # too short to tell ("ok"), or no letters at all: English, as NLLB reads most scripts
+        return Translation(text, target, guessed=any(char.isalpha() for char in text))
     log.info("job %s: source %s detected (%.2f)", job.job_id, detected.language.code, detected.confidence)
     if detected.sure and detected.language.code == target:
         raise BadInput(texts.for_language(job.language).ALREADY_IN.format(language=_name(target, job.language)))
