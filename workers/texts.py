@@ -28,3 +28,6 @@ def for_language(language_code: str | None) -> ModuleType:
     from workers import texts_de  # a sibling catalog, not a dependency at load time
 
     return i18n.pick(language_code, {"en": sys.modules[__name__], "de": texts_de})
+
+# /say: a text in a language without a voice.
+NO_VOICE = "🔇 I have no voice for {language}, so I can't read that out. I can speak: {languages}."

@@ -12,3 +12,4 @@ DETECTED = "{language} (erkannt)"
 NOT_SURE = "\n\n(Nicht {language}? Nenne die Ausgangssprache, z. B. /translate es>{target} …)"
 ALREADY_IN = ("Dieser Text ist schon auf {language}. Nenne die Sprache, in die ich ihn übersetzen soll, z. B. "
               "/translate english …")
+NO_VOICE = "🔇 Für {language} habe ich keine Stimme, daher kann ich das nicht vorlesen. Ich spreche: {languages}."
