@@ -6,7 +6,6 @@ from it, e.g. `texts.get(update).WELCOME`; tests/bot/test_texts.py checks every 
 
 from __future__ import annotations
 
-import sys
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -195,10 +194,8 @@ STATS_NONE = "No jobs have finished yet."
 
 
 def for_language(language_code: str | None) -> ModuleType:
-    """The catalog for a Telegram language_code ("de", "de-AT"...); English when there is none."""
-    from bot import texts_de  # imported here: it is a sibling catalog, not a dependency at load time
-
-    return i18n.pick(language_code, {"en": sys.modules[__name__], "de": texts_de})
+    """The catalog for a Telegram language_code ("de", "de-AT", "zh-hans"...); English when there is none."""
+    return i18n.pick(language_code, i18n.catalogs(__name__))
 
 
 def get(update: Update | None) -> ModuleType:

@@ -208,9 +208,9 @@ def starts_with_language(word: str, interface: str | None = None) -> Language | 
     """
     words = word.strip()
     key = normalize_name(words)
-    if _NLLB_CODE.match(words) or (len(key) == 2 and key not in _ENGLISH_WORDS):
+    if _NLLB_CODE.match(words) or (key.isascii() and len(key) == 2 and key not in _ENGLISH_WORDS):
         return find_language(words)
-    if len(key) <= 3:
+    if key.isascii() and len(key) <= 3:  # ISO 639-2/3 codes: too many are English words (cat, may, dan)
         return None
     found = find_language(words)
     if found is None:

@@ -5,7 +5,6 @@ Pick the catalog for a job with `for_language(job.language)`. Most skills' own m
 
 from __future__ import annotations
 
-import sys
 from types import ModuleType
 
 from shared import i18n
@@ -22,12 +21,10 @@ DETECTED = "{language} (detected)"
 NOT_SURE = "\n\n(Not {language}? Name the source language, e.g. /translate es>{target} …)"
 ALREADY_IN = "That text is already in {language}. Name the language to translate it into, e.g. /translate french …"
 
-
-def for_language(language_code: str | None) -> ModuleType:
-    """The catalog for a Telegram language_code; English when there is none."""
-    from workers import texts_de  # a sibling catalog, not a dependency at load time
-
-    return i18n.pick(language_code, {"en": sys.modules[__name__], "de": texts_de})
-
 # /say: a text in a language without a voice.
 NO_VOICE = "🔇 I have no voice for {language}, so I can't read that out. I can speak: {languages}."
+
+
+def for_language(language_code: str | None) -> ModuleType:
+    """The catalog for a Telegram language_code ("de", "de-AT", "zh-hans"...); English when there is none."""
+    return i18n.pick(language_code, i18n.catalogs(__name__))

@@ -7,6 +7,7 @@ import pytest
 from shared.languages import (
     NLLB_CODES,
     WHISPER_CODES,
+    Languages,
     UnknownLanguage,
     by_code,
     find_language,
@@ -109,6 +110,7 @@ def test_telegram_locales_and_codes_map_to_their_language() -> None:
     ("Deutsch: Guten Morgen", "deu_Latn", "Guten Morgen"),
     ("fra_Latn two\nlines", "fra_Latn", "two\nlines"),
     ("traditional chinese 早安", "zho_Hant", "早安"),
+    ("日本語 おはよう", "jpn_Jpan", "おはよう"),
     ("modern standard arabic good morning", "arb_Arab", "good morning"),
     ("french bread is good", "fra_Latn", "bread is good"),
     ("it: ciao", "ita_Latn", "ciao"),
@@ -128,6 +130,7 @@ def test_translate_arguments_split_into_language_and_text(args: str, code: str |
 def test_the_first_word_is_read_in_the_users_language_too() -> None:
     assert split_languages("englisch Guten Morgen", "de")[0].target.code == "eng_Latn"
     assert split_languages("allemand bonjour", "fr")[0].target.code == "deu_Latn"
+    assert split_languages("德语 你好", "zh-hans") == (Languages(find_language("de")), "你好")
 
 
 def test_source_and_target_are_read_from_source_arrow_target() -> None:
