@@ -17,7 +17,7 @@ from bot import texts
 from bot.handlers import submit
 from bot.preferences import ANSWER_LENGTH_PREF, ANSWER_LENGTHS, load_prefs, save_pref
 from bot.text_tools import interface, unknown_language
-from shared.languages import UnknownLanguage, find_language, suggest
+from shared.languages import find_language
 
 VOICE_PREF = "voice"
 LANGUAGE_PREF = "speech_language"
@@ -132,20 +132,16 @@ async def voice_mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def speech_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Set the language this user speaks in recordings, or `auto` to detect it; alone, say which it is."""
     message, words, ui = update.effective_message, texts.get(update), interface(update)
-    asked = " ".join(argument(message).split())
-    if asked and spoken_language(asked.lower()) is None:
-        known = find_language(asked)
-        await message.reply_text(words.SPEECHLANG_CANNOT.format(name=known.name_in(ui)) if known else
-                                 unknown_language(update, UnknownLanguage(asked, suggest(asked, "whisper")),
-                                                  "SPEECHLANG_UNKNOWN"))
-        return
+    asked = " ".join(argument(message).lower().split())
     if not asked:
         code = (await load_prefs(context.bot_data["redis"], update.effective_user.id)).get(LANGUAGE_PREF, "auto")
         current = find_language(code) if code != "auto" else None
         await message.reply_text(words.SPEECHLANG_NOW.format(name=current.name_in(ui)) if current
                                  else words.SPEECHLANG_NOW_AUTO)
-        return
-    await _set_pref(update, context, LANGUAGE_PREF, "auto", spoken_language, "", _language_set(words, ui))
+    elif spoken_language(asked) is None:
+        await message.reply_text(unknown_language(update, asked, "whisper"))
+    else:
+        await _set_pref(update, context, LANGUAGE_PREF, "auto", spoken_language, "", _language_set(words, ui))
 
 
 async def _set_pref(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, default: str,

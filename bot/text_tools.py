@@ -25,6 +25,7 @@ from shared.languages import (
     from_locale,
     parse_languages,
     split_languages,
+    suggest,
 )
 
 TARGET_PREF = "translate_to"  # per-user default target language (an NLLB code)
@@ -73,15 +74,21 @@ def interface(update: Update) -> str | None:
     return update.effective_user.language_code if update.effective_user else None
 
 
-def unknown_language(update: Update, exc: UnknownLanguage, template: str = "UNKNOWN_LANGUAGE") -> str:
-    """Say that these words name no language we serve, with close matches when there are any."""
+# What a language the models lack, and words that name no language, are answered with, per kind of model code.
+REFUSALS = {"code": ("CANNOT_TRANSLATE", "UNKNOWN_LANGUAGE"), "whisper": ("SPEECHLANG_CANNOT", "SPEECHLANG_UNKNOWN")}
+
+
+def unknown_language(update: Update, typed: str, kind: str = "code") -> str:
+    """Say that the model (`kind`: "code" translates, "whisper" hears) lacks the language these words name, or that
+    they name none, with close matches when there are any."""
     words, ui = texts.get(update), interface(update)
-    known = find_language(exc.words)
-    if known is not None and template == "UNKNOWN_LANGUAGE":
-        return words.CANNOT_TRANSLATE.format(name=known.name_in(ui))
-    names = ", ".join(language.name_in(ui) for language in exc.suggestions)
+    cannot, unknown = REFUSALS[kind]
+    known = find_language(typed)
+    if known is not None:
+        return getattr(words, cannot).format(name=known.name_in(ui))
+    names = ", ".join(language.name_in(ui) for language in suggest(typed, kind))
     suggestion = words.DID_YOU_MEAN.format(names=names) if names else ""
-    return getattr(words, template).format(words=exc.words, suggestion=suggestion)
+    return getattr(words, unknown).format(words=typed, suggestion=suggestion)
 
 
 async def translate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -91,7 +98,7 @@ async def translate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         named, text = ((parse_languages(args) if args.strip() else None, "") if source
                        else split_languages(args, interface(update)))
     except UnknownLanguage as exc:
-        await message.reply_text(unknown_language(update, exc))
+        await message.reply_text(unknown_language(update, exc.words))
         return
     languages = named or Languages(await default_target(update, context))
     options = {"target": languages.target.code, **({"source": languages.source.code} if languages.source else {})}
@@ -119,7 +126,7 @@ async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         found = parse_languages(args).target
     except UnknownLanguage as exc:
-        await message.reply_text(unknown_language(update, exc))
+        await message.reply_text(unknown_language(update, exc.words))
         return
     await save_pref(context.bot_data["redis"], update.effective_user.id, TARGET_PREF, found.code)
     await message.reply_text(words.LANGUAGE_SET.format(name=found.name_in(interface(update)), code=found.code))

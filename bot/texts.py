@@ -1,4 +1,4 @@
-"""What the bot itself says, in English; bot/texts_de.py says the same in German.
+"""What the bot itself says, in English; bot/texts_de.py and bot/texts_zh.py say the same in German and Chinese.
 
 Handlers take a user's catalog with `texts.get(update)` (or `texts.for_language(code)`) and read the same names
 from it, e.g. `texts.get(update).WELCOME`; tests/bot/test_texts.py checks every text has a translation.

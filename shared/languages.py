@@ -85,11 +85,6 @@ class Language:
         """The language's name for itself, e.g. "Deutsch"."""
         return langcodes.Language.get(self.tag).autonym()
 
-    @property
-    def iso3(self) -> str:
-        """The ISO 639-3 code of the language (deu), which per-language voices are named by."""
-        return langcodes.Language.get(self.tag).to_alpha3()
-
 
 @dataclass(frozen=True)
 class _Catalog:
@@ -285,12 +280,11 @@ ENGLISH = Language("en", code="eng_Latn", whisper="en")
 
 
 class UnknownLanguage(ValueError):
-    """Words in the place of a language that name none of ours; `suggestions` are close matches."""
+    """Words in the place of a language that name none of ours (`suggest` finds close matches)."""
 
-    def __init__(self, words: str, suggestions: list[Language] | None = None) -> None:
+    def __init__(self, words: str) -> None:
         super().__init__(words)
         self.words = words
-        self.suggestions = suggestions if suggestions is not None else suggest(words)
 
 
 @dataclass(frozen=True)

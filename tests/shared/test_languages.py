@@ -150,7 +150,7 @@ def test_a_first_word_meant_as_a_language_is_asked_about(args: str, words: str, 
     with pytest.raises(UnknownLanguage) as raised:
         split_languages(args)
     assert raised.value.words == words
-    assert [language.name for language in raised.value.suggestions][:len(suggested)] == suggested
+    assert [language.name for language in suggest(raised.value.words)][:len(suggested)] == suggested
 
 
 def test_the_reply_form_takes_only_a_language() -> None:
