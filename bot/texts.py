@@ -1,4 +1,4 @@
-"""What the bot itself says, in English; bot/texts_de.py and bot/texts_zh.py say the same in German and Chinese.
+"""What the bot itself says, in English; bot/texts_<code>.py say the same in German, Spanish, Russian and Chinese.
 
 Handlers take a user's catalog with `texts.get(update)` (or `texts.for_language(code)`) and read the same names
 from it, e.g. `texts.get(update).WELCOME`; tests/bot/test_texts.py checks every text has a translation.
@@ -24,8 +24,8 @@ HELP = (
     "💬 Chat — write anything, e.g. \"Give me three names for a grey cat\". "
     "I remember the last few messages of this chat.\n"
     "🌐 /translate french Good morning — translate into a language named in English, in its own words "
-    "(Deutsch), by code (fr, fra_Latn) or as source>target (de>fr). Reply /translate to a message or a .txt "
-    "file to translate it; without a language I use yours.\n"
+    "(Deutsch), by code (fr, fra_Latn) or as source>target (de>fr); I detect the language of the text. Reply "
+    "/translate to a message or a .txt file to translate it; without a language I use yours.\n"
     "/language spanish — set the language /translate uses when you name none\n"
     "📝 /summarize your text — or reply /summarize to a message or a .txt file, or forward me a long "
     "message. /summarize short or /summarize long sets the length.\n"
@@ -43,7 +43,8 @@ HELP = (
     "/srt — subtitles as an .srt file: reply /srt to a voice note, or send a file with the caption /srt\n"
     "/speechlang de — the language you speak in recordings (/speechlang auto to detect it)\n"
     "/voice on — voice mode: I answer your voice notes in chat, as text and as a voice note (/voice off)\n"
-    "/say hello there — I read a text aloud as a voice note (or reply /say to a message)\n"
+    "/say hello there — I read a text aloud as a voice note, in the voice of its language (or reply /say to a "
+    "message)\n"
     "/classify dog barking, vacuum cleaner — reply to a recording and I rank the labels by how it sounds\n\n"
     "⚙️ /settings — buttons for your translation language, voice replies and answer length\n"
     "/help — this message\n\n"

@@ -1,7 +1,7 @@
 """Which interface language a user gets, from their Telegram language_code; the bot and workers share it.
 
 A catalog is a plain module of constants (bot/texts.py in English, bot/texts_de.py in German, bot/texts_zh.py in
-Chinese); a user whose app language has no catalog gets English. A catalog `texts_<code>.py` beside the English
+Chinese...); a user whose app language has no catalog gets English. A catalog `texts_<code>.py` beside the English
 one is found by its name: adding a language is adding that file.
 """
 

@@ -49,8 +49,8 @@ TRANSLATIONS = [(english, catalog) for english in (texts, worker_texts)
                 for code, catalog in catalogs(english.__name__).items() if code != "en"]
 
 
-def test_the_interface_speaks_english_german_and_chinese() -> None:
-    assert sorted(catalogs("bot.texts")) == sorted(catalogs("workers.texts")) == ["de", "en", "zh"]
+def test_the_interface_speaks_english_german_spanish_russian_and_chinese() -> None:
+    assert sorted(catalogs("bot.texts")) == sorted(catalogs("workers.texts")) == ["de", "en", "es", "ru", "zh"]
 
 
 @pytest.mark.parametrize(("source", "translation"), TRANSLATIONS, ids=lambda module: module.__name__)
