@@ -195,6 +195,12 @@ def _script(name: str) -> str | None:
         return None
 
 
+# ISO 639-1 codes that are everyday English words: at the start of `/translate it is raining` they are text.
+# Written as `it:`, alone (reply form, /language) or by name, they still name the language.
+_ENGLISH_WORDS = frozenset({"it", "is", "no", "so", "am", "be", "my", "he", "hi", "id", "as", "an", "or", "to", "me",
+                            "we", "us", "on", "in", "of", "at", "ha", "ok", "oh"})
+
+
 def starts_with_language(word: str, interface: str | None = None) -> Language | None:
     """The language a first word of free text names: stricter than find_language, so everyday words stay text.
 
@@ -215,12 +221,6 @@ def starts_with_language(word: str, interface: str | None = None) -> Language | 
     if any(_supported(tag) == found for tag in filter(None, (_named(key, s) for s in (*scopes, own)))):
         return found
     return found if _catalog().by_key.get(key) == found else None
-
-
-# ISO 639-1 codes that are everyday English words: at the start of `/translate it is raining` they are text.
-# Written as `it:`, alone (reply form, /language) or by name, they still name the language.
-_ENGLISH_WORDS = frozenset({"it", "is", "no", "so", "am", "be", "my", "he", "hi", "id", "as", "an", "or", "to", "me",
-                            "we", "us", "on", "in", "of", "at", "ha", "ok", "oh"})
 
 
 def suggest(words: str, kind: str = "code", limit: int = 3, cutoff: float = 0.75) -> list[Language]:
