@@ -10,8 +10,8 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot import admin, handlers, metrics, settings_menu, speech, text_tools, texts, texts_de, updates, vision
-from shared import store
+from bot import admin, handlers, metrics, settings_menu, speech, text_tools, texts, updates, vision
+from shared import i18n, store
 from shared.settings import Settings, get_settings
 from shared.telegram import configure_logging
 
@@ -96,10 +96,12 @@ async def serve(application: Application, settings: Settings) -> None:
 
 
 async def set_commands(application: Application, settings: Settings) -> None:
-    """The command menu in English and, for German apps, in German; admins' private chats also list /stats."""
+    """The command menu in English and in every language with a catalog (German, Chinese...), for apps set to it;
+    admins' private chats also list /stats."""
     bot = application.bot
-    for words, language in ((texts, None), (texts_de, "de")):
-        await bot.set_my_commands([BotCommand(*pair) for pair in words.COMMANDS], language_code=language)
+    for code, words in i18n.catalogs(texts.__name__).items():
+        await bot.set_my_commands([BotCommand(*pair) for pair in words.COMMANDS],
+                                  language_code=None if code == i18n.DEFAULT else code)
     for admin_id in settings.admin_users:
         try:  # Telegram refuses a chat scope until the admin has started a chat with the bot
             await bot.set_my_commands([BotCommand(*pair) for pair in [*texts.COMMANDS, texts.STATS_COMMAND]],

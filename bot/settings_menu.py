@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.preferences import ANSWER_LENGTH_PREF, ANSWER_LENGTHS, answer_length, load_prefs, save_pref
 from bot.speech import VOICE_PREF
-from bot.text_tools import TARGET_PREF, default_target
+from bot.text_tools import TARGET_PREF, default_target, interface
 from shared.languages import Language
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,9 @@ def parse(data: str | None) -> tuple[str, str] | None:
     return (name, parts[2]) if parts[2] in allowed else None
 
 
-def render(words: ModuleType, target: Language, voice: str, length: str) -> tuple[str, InlineKeyboardMarkup]:
-    """The settings message and its keyboard; the current choices are ticked."""
+def render(words: ModuleType, target: Language, voice: str, length: str,
+           ui: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    """The settings message and its keyboard, languages named in the user's language `ui`; current choices ticked."""
     def button(label: str, setting: str, value: str, chosen: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(f"✅ {label}" if value == chosen else label,
                                     callback_data=f"{PREFIX}:{setting}:{value}")
@@ -55,7 +56,7 @@ def render(words: ModuleType, target: Language, voice: str, length: str) -> tupl
     keyboard = [languages[:3], languages[3:],
                 [button(words.VOICE_BUTTONS[v], "voice", v, voice) for v in VOICE_CHOICES],
                 [button(words.LENGTH_BUTTONS[v], "len", v, length) for v in ANSWER_LENGTHS]]
-    text = words.SETTINGS.format(language=target.name, voice=words.SETTING_VALUES[voice],
+    text = words.SETTINGS.format(language=target.name_in(ui), voice=words.SETTING_VALUES[voice],
                                  length=words.SETTING_VALUES[length])
     return text, InlineKeyboardMarkup(keyboard)
 
@@ -64,7 +65,8 @@ async def menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str,
     """The settings message of the user behind this update, with their current values."""
     r, user_id = context.bot_data["redis"], update.effective_user.id
     voice = "on" if (await load_prefs(r, user_id)).get(VOICE_PREF) == "on" else "off"
-    return render(texts.get(update), await default_target(update, context), voice, await answer_length(r, user_id))
+    return render(texts.get(update), await default_target(update, context), voice, await answer_length(r, user_id),
+                  interface(update))
 
 
 async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

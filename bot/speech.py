@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.handlers import submit
 from bot.preferences import ANSWER_LENGTH_PREF, ANSWER_LENGTHS, load_prefs, save_pref
+from bot.text_tools import interface, unknown_language
 from shared.languages import find_language
 
 VOICE_PREF = "voice"
@@ -40,17 +41,19 @@ def argument(message: Message | None) -> str:
 
 
 def spoken_language(words: str) -> str | None:
-    """`auto`, or the ISO 639-1 code (what Whisper takes) of a language named any way /translate reads; else None."""
+    """`auto`, or Whisper's code of a language named any way /translate reads; None when Whisper has none."""
     if words == "auto":
         return words
     found = find_language(words)
-    return found.iso if found and found.iso else None
+    return found.whisper if found and found.whisper else None
 
 
-def _language_set(words: ModuleType) -> Callable[[str], str]:
+def _language_set(words: ModuleType, interface: str | None) -> Callable[[str], str]:
     def done(code: str) -> str:
         found = find_language(code)
-        return words.SPEECHLANG_AUTO if found is None else words.SPEECHLANG_SET.format(name=found.name, code=code)
+        if found is None:
+            return words.SPEECHLANG_AUTO
+        return words.SPEECHLANG_SET.format(name=found.name_in(interface), code=code)
     return done
 
 
@@ -127,10 +130,18 @@ async def voice_mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def speech_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Set the language this user speaks in recordings, or `auto` to detect it."""
-    words = texts.get(update)
-    await _set_pref(update, context, LANGUAGE_PREF, "auto", spoken_language, words.SPEECHLANG_USAGE,
-                    _language_set(words))
+    """Set the language this user speaks in recordings, or `auto` to detect it; alone, say which it is."""
+    message, words, ui = update.effective_message, texts.get(update), interface(update)
+    asked = " ".join(argument(message).lower().split())
+    if not asked:
+        code = (await load_prefs(context.bot_data["redis"], update.effective_user.id)).get(LANGUAGE_PREF, "auto")
+        current = find_language(code) if code != "auto" else None
+        await message.reply_text(words.SPEECHLANG_NOW.format(name=current.name_in(ui)) if current
+                                 else words.SPEECHLANG_NOW_AUTO)
+    elif spoken_language(asked) is None:
+        await message.reply_text(unknown_language(update, asked, "whisper"))
+    else:
+        await _set_pref(update, context, LANGUAGE_PREF, "auto", spoken_language, "", _language_set(words, ui))
 
 
 async def _set_pref(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, default: str,

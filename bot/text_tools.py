@@ -20,10 +20,12 @@ from shared.languages import (
     Language,
     Languages,
     UnknownLanguage,
+    by_code,
     find_language,
     from_locale,
     parse_languages,
     split_languages,
+    suggest,
 )
 
 TARGET_PREF = "translate_to"  # per-user default target language (an NLLB code)
@@ -63,16 +65,40 @@ async def default_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """The user's /language, else the language of their Telegram app, else English."""
     user = update.effective_user
     prefs = await load_prefs(context.bot_data["redis"], user.id)
-    return find_language(prefs.get(TARGET_PREF, "")) or from_locale(user.language_code) or ENGLISH
+    found = by_code(prefs.get(TARGET_PREF)) or from_locale(user.language_code)
+    return found if found is not None and found.code else ENGLISH
+
+
+def interface(update: Update) -> str | None:
+    """The user's Telegram language_code, which names languages in replies ("Deutsch" or "德语")."""
+    return update.effective_user.language_code if update.effective_user else None
+
+
+# What a language the models lack, and words that name no language, are answered with, per kind of model code.
+REFUSALS = {"code": ("CANNOT_TRANSLATE", "UNKNOWN_LANGUAGE"), "whisper": ("SPEECHLANG_CANNOT", "SPEECHLANG_UNKNOWN")}
+
+
+def unknown_language(update: Update, typed: str, kind: str = "code") -> str:
+    """Say that the model (`kind`: "code" translates, "whisper" hears) lacks the language these words name, or that
+    they name none, with close matches when there are any."""
+    words, ui = texts.get(update), interface(update)
+    cannot, unknown = REFUSALS[kind]
+    known = find_language(typed)
+    if known is not None:
+        return getattr(words, cannot).format(name=known.name_in(ui))
+    names = ", ".join(language.name_in(ui) for language in suggest(typed, kind))
+    suggestion = words.DID_YOU_MEAN.format(names=names) if names else ""
+    return getattr(words, unknown).format(words=typed, suggestion=suggestion)
 
 
 async def translate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Queue a translation of the text after the language, or of the replied-to message."""
     message, source, args = update.effective_message, quoted(update), command_args(update)
     try:
-        named, text = (parse_languages(args) if args.strip() else None, "") if source else split_languages(args)
+        named, text = ((parse_languages(args) if args.strip() else None, "") if source
+                       else split_languages(args, interface(update)))
     except UnknownLanguage as exc:
-        await message.reply_text(texts.get(update).UNKNOWN_LANGUAGE.format(words=exc.words))
+        await message.reply_text(unknown_language(update, exc.words))
         return
     languages = named or Languages(await default_target(update, context))
     options = {"target": languages.target.code, **({"source": languages.source.code} if languages.source else {})}
@@ -95,14 +121,15 @@ async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, args, words = update.effective_message, command_args(update).strip(), texts.get(update)
     if not args:
         current = await default_target(update, context)
-        await message.reply_text(words.LANGUAGE_NOW.format(name=current.name, code=current.code))
+        await message.reply_text(words.LANGUAGE_NOW.format(name=current.name_in(interface(update)), code=current.code))
         return
-    found = find_language(args)
-    if found is None:
-        await message.reply_text(words.UNKNOWN_LANGUAGE.format(words=args))
+    try:
+        found = parse_languages(args).target
+    except UnknownLanguage as exc:
+        await message.reply_text(unknown_language(update, exc.words))
         return
     await save_pref(context.bot_data["redis"], update.effective_user.id, TARGET_PREF, found.code)
-    await message.reply_text(words.LANGUAGE_SET.format(name=found.name, code=found.code))
+    await message.reply_text(words.LANGUAGE_SET.format(name=found.name_in(interface(update)), code=found.code))
 
 
 async def summarize(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,4 +1,4 @@
-"""What the bot itself says, in English; bot/texts_de.py says the same in German.
+"""What the bot itself says, in English; bot/texts_<code>.py say the same in German, Spanish, Russian and Chinese.
 
 Handlers take a user's catalog with `texts.get(update)` (or `texts.for_language(code)`) and read the same names
 from it, e.g. `texts.get(update).WELCOME`; tests/bot/test_texts.py checks every text has a translation.
@@ -6,7 +6,6 @@ from it, e.g. `texts.get(update).WELCOME`; tests/bot/test_texts.py checks every 
 
 from __future__ import annotations
 
-import sys
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -25,8 +24,8 @@ HELP = (
     "💬 Chat — write anything, e.g. \"Give me three names for a grey cat\". "
     "I remember the last few messages of this chat.\n"
     "🌐 /translate french Good morning — translate into a language named in English, in its own words "
-    "(Deutsch), by code (fr, fra_Latn) or as source>target (de>fr). Reply /translate to a message or a .txt "
-    "file to translate it; without a language I use yours.\n"
+    "(Deutsch), by code (fr, fra_Latn) or as source>target (de>fr); I detect the language of the text. Reply "
+    "/translate to a message or a .txt file to translate it; without a language I use yours.\n"
     "/language spanish — set the language /translate uses when you name none\n"
     "📝 /summarize your text — or reply /summarize to a message or a .txt file, or forward me a long "
     "message. /summarize short or /summarize long sets the length.\n"
@@ -44,7 +43,8 @@ HELP = (
     "/srt — subtitles as an .srt file: reply /srt to a voice note, or send a file with the caption /srt\n"
     "/speechlang de — the language you speak in recordings (/speechlang auto to detect it)\n"
     "/voice on — voice mode: I answer your voice notes in chat, as text and as a voice note (/voice off)\n"
-    "/say hello there — I read a text aloud as a voice note (or reply /say to a message)\n"
+    "/say hello there — I read a text aloud as a voice note, in the voice of its language (or reply /say to a "
+    "message)\n"
     "/classify dog barking, vacuum cleaner — reply to a recording and I rank the labels by how it sounds\n\n"
     "⚙️ /settings — buttons for your translation language, voice replies and answer length\n"
     "/help — this message\n\n"
@@ -62,10 +62,14 @@ TRANSLATE_USAGE = (
 )
 
 UNKNOWN_LANGUAGE = (
-    "I don't know the language \"{words}\". Name it in English or in its own words (french, Deutsch, español), "
-    "by its two-letter code (fr, de, es) or by its NLLB-200 code (fra_Latn), e.g. /translate german Good morning. "
-    "To translate from a language too, write source>target: /translate de>fr Guten Morgen"
+    "I don't know a language called \"{words}\".{suggestion} Name it in English or in its own words (french, "
+    "Deutsch, español), by its code (fr, fra, pt-BR) or by its NLLB-200 code (fra_Latn), e.g. /translate german "
+    "Good morning. To translate from a language too, write source>target: /translate de>fr Guten Morgen"
 )
+# Close matches of an unknown language's name, put in the {suggestion} of UNKNOWN_LANGUAGE and SPEECHLANG_UNKNOWN.
+DID_YOU_MEAN = " Did you mean {names}?"
+CANNOT_TRANSLATE = ("🌐 My translation model doesn't know {name}, so I can't translate into or from it. "
+                    "It knows 200 others: name one in English, in its own words or by code, e.g. /translate german …")
 
 LANGUAGE_NOW = "🌐 /translate without a language translates into {name} ({code}). Change it with e.g. /language spanish"
 
@@ -132,8 +136,15 @@ VOICE_SET = {
     "on": "🎙 Voice mode is on: send me a voice note and I'll answer it, in text and aloud.",
     "off": "📝 Voice mode is off: I'll reply to voice notes with their transcript.",
 }
-SPEECHLANG_USAGE = ("The language I expect in your recordings is {current}. Set it by name or code, e.g. "
-                    "/speechlang german or /speechlang de, or /speechlang auto to detect it in each recording.")
+SPEECHLANG_NOW = ("🗣 I expect {name} in your recordings. Change it by name or code, e.g. /speechlang german or "
+                  "/speechlang de, or send /speechlang auto and I'll detect the language of each recording.")
+SPEECHLANG_NOW_AUTO = ("🗣 I detect the language of each recording by itself. If I get it wrong, tell me yours by name "
+                       "or code, e.g. /speechlang german or /speechlang de.")
+SPEECHLANG_UNKNOWN = ("I don't know a language called \"{words}\".{suggestion} Name the language you speak in English "
+                      "or in its own words (german, Deutsch) or by its code (de), or send /speechlang auto and I'll "
+                      "detect it in each recording.")
+SPEECHLANG_CANNOT = ("🗣 My speech model can't transcribe {name}. Choose another language (/speechlang german), or "
+                     "send /speechlang auto and I'll detect it in each recording.")
 SPEECHLANG_SET = "🗣 Got it: I'll expect {name} ({code}) in your recordings."
 SPEECHLANG_AUTO = "🗣 Got it: I'll detect the language of each recording."
 
@@ -184,10 +195,8 @@ STATS_NONE = "No jobs have finished yet."
 
 
 def for_language(language_code: str | None) -> ModuleType:
-    """The catalog for a Telegram language_code ("de", "de-AT"...); English when there is none."""
-    from bot import texts_de  # imported here: it is a sibling catalog, not a dependency at load time
-
-    return i18n.pick(language_code, {"en": sys.modules[__name__], "de": texts_de})
+    """The catalog for a Telegram language_code ("de", "de-AT", "zh-hans"...); English when there is none."""
+    return i18n.pick(language_code, i18n.catalogs(__name__))
 
 
 def get(update: Update | None) -> ModuleType:

@@ -10,8 +10,9 @@ HELP = (
     "💬 Chat — schreib mir irgendetwas, z. B. \"Nenne mir drei Namen für eine graue Katze\". "
     "Ich merke mir die letzten Nachrichten dieses Chats.\n"
     "🌐 /translate french Guten Morgen — übersetzt in eine Sprache, genannt auf Englisch, mit ihrem eigenen Namen "
-    "(Deutsch), per Code (fr, fra_Latn) oder als Quelle>Ziel (de>fr). Antworte mit /translate auf eine Nachricht "
-    "oder eine .txt-Datei, um sie zu übersetzen; ohne Sprache nehme ich deine.\n"
+    "(Deutsch), per Code (fr, fra_Latn) oder als Quelle>Ziel (de>fr); die Sprache des Textes erkenne ich selbst. "
+    "Antworte mit /translate auf eine Nachricht oder eine .txt-Datei, um sie zu übersetzen; ohne Sprache nehme ich "
+    "deine.\n"
     "/language spanish — die Sprache, in die /translate übersetzt, wenn du keine nennst\n"
     "📝 /summarize dein Text — oder antworte mit /summarize auf eine Nachricht oder eine .txt-Datei, oder leite "
     "mir eine lange Nachricht weiter. /summarize short oder /summarize long bestimmt die Länge.\n"
@@ -33,7 +34,8 @@ HELP = (
     "/speechlang de — die Sprache, die du in Aufnahmen sprichst (/speechlang auto, um sie zu erkennen)\n"
     "/voice on — Sprachmodus: ich beantworte deine Sprachnachrichten im Chat, als Text und als Sprachnachricht "
     "(/voice off)\n"
-    "/say hallo zusammen — ich lese einen Text als Sprachnachricht vor (oder antworte mit /say auf eine Nachricht)\n"
+    "/say hallo zusammen — ich lese einen Text als Sprachnachricht vor, mit der Stimme seiner Sprache (oder "
+    "antworte mit /say auf eine Nachricht)\n"
     "/classify dog barking, vacuum cleaner — antworte auf eine Aufnahme, und ich ordne die Begriffe danach, "
     "wie die Aufnahme klingt\n\n"
     "⚙️ /settings — Knöpfe für deine Übersetzungssprache, Sprachantworten und die Länge der Antworten\n"
@@ -52,11 +54,15 @@ TRANSLATE_USAGE = (
 )
 
 UNKNOWN_LANGUAGE = (
-    "Die Sprache \"{words}\" kenne ich nicht. Nenne sie auf Englisch oder mit ihrem eigenen Namen (french, "
-    "Deutsch, español), mit ihrem Zwei-Buchstaben-Code (fr, de, es) oder ihrem NLLB-200-Code (fra_Latn), z. B. "
+    "Eine Sprache namens \"{words}\" kenne ich nicht.{suggestion} Nenne sie auf Englisch oder mit ihrem eigenen "
+    "Namen (french, Deutsch, español), mit ihrem Code (fr, fra, pt-BR) oder ihrem NLLB-200-Code (fra_Latn), z. B. "
     "/translate english Guten Morgen. Um auch aus einer bestimmten Sprache zu übersetzen, schreib Quelle>Ziel: "
     "/translate de>fr Guten Morgen"
 )
+DID_YOU_MEAN = " Meintest du {names}?"
+CANNOT_TRANSLATE = ("🌐 Mein Übersetzungsmodell kennt {name} nicht, daher kann ich weder in diese Sprache noch aus ihr "
+                    "übersetzen. Es kennt 200 andere: Nenne eine auf Englisch, mit ihrem eigenen Namen oder per Code, "
+                    "z. B. /translate english …")
 
 LANGUAGE_NOW = ("🌐 /translate ohne Sprache übersetzt in diese Sprache: {name} ({code}). "
                 "Ändern kannst du das z. B. mit /language spanish")
@@ -132,9 +138,16 @@ VOICE_SET = {
           "laut.",
     "off": "📝 Der Sprachmodus ist aus: Auf Sprachnachrichten antworte ich mit ihrer Abschrift.",
 }
-SPEECHLANG_USAGE = ("Die Sprache, die ich in deinen Aufnahmen erwarte, ist {current}. Stell sie per Name oder Code "
-                    "ein, z. B. /speechlang german oder /speechlang de, oder mit /speechlang auto erkenne ich sie "
-                    "in jeder Aufnahme selbst.")
+SPEECHLANG_NOW = ("🗣 Ich erwarte {name} in deinen Aufnahmen. Ändern kannst du das per Name oder Code, z. B. "
+                  "/speechlang german oder /speechlang de, oder mit /speechlang auto erkenne ich die Sprache jeder "
+                  "Aufnahme selbst.")
+SPEECHLANG_NOW_AUTO = ("🗣 Ich erkenne die Sprache jeder Aufnahme selbst. Wenn ich mich irre, nenne mir deine per "
+                       "Name oder Code, z. B. /speechlang german oder /speechlang de.")
+SPEECHLANG_UNKNOWN = ("Eine Sprache namens \"{words}\" kenne ich nicht.{suggestion} Nenne die Sprache, die du "
+                      "sprichst, auf Englisch oder mit ihrem eigenen Namen (german, Deutsch) oder per Code (de), oder "
+                      "schick /speechlang auto, dann erkenne ich sie in jeder Aufnahme selbst.")
+SPEECHLANG_CANNOT = ("🗣 Mein Spracherkennungsmodell kann {name} nicht abschreiben. Wähle eine andere Sprache "
+                     "(/speechlang german), oder schick /speechlang auto, dann erkenne ich sie selbst.")
 SPEECHLANG_SET = "🗣 Verstanden: Ich erwarte {name} ({code}) in deinen Aufnahmen."
 SPEECHLANG_AUTO = "🗣 Verstanden: Ich erkenne die Sprache jeder Aufnahme selbst."
 

@@ -26,7 +26,7 @@ DEFAULT_MODELS: dict[str, str] = {
     "segment": "facebook/sam-vit-base",
     "describe": "HuggingFaceTB/SmolVLM-256M-Instruct",
     "transcribe": "openai/whisper-large-v3-turbo",
-    "say": "facebook/mms-tts-eng",
+    "say": "facebook/mms-tts-{lang}",  # one voice per language, loaded when first needed (workers/voices.py)
     "classify_sound": "laion/clap-htsat-unfused",
 }
 
@@ -51,6 +51,10 @@ class ModelSpec:
     trust_remote_code: bool = False
     time_limit: int = 120  # seconds before the user hears "took too long"; the hard kill comes 30 s later
     generate: dict[str, Any] = field(default_factory=dict)
+    # Text-to-speech: per-language voices ("de" → model) over the model's own, and how much memory warm voices
+    # may take together before the least recently used is dropped (an MMS-TTS voice takes about 145 MB).
+    voices: dict[str, str] = field(default_factory=dict)
+    voice_memory_mb: float = 600
 
 
 def resolve_specs(setting: str, skills: list[str]) -> dict[str, ModelSpec]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from workers.models import ModelSpec
 from workers.skill import BadInput
 from workers.textmodels import Request, batches
+
+log = logging.getLogger(__name__)
 
 # Source language assumed when a request names none (NLLB needs one; its encoder mostly reads the script).
 DEFAULT_SOURCE = "eng_Latn"
@@ -57,6 +60,7 @@ class Seq2SeqModel:
         if self.takes_language_codes and request.target:
             self.tokenizer.src_lang = self._known(request.source or DEFAULT_SOURCE)
             options["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(self._known(request.target))
+            log.info("generating %d text(s) from %s to %s", len(texts), self.tokenizer.src_lang, request.target)
         inputs = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=True, max_length=self.window)
         with torch.inference_mode():
             generated = self.model.generate(**inputs.to(self.device), **options)

@@ -150,6 +150,7 @@ BUILDERS: dict[str, Callable[[Path], None]] = {
     "vlm": _lazy("workers.tiny_vision", "build_vlm"),
     "whisper": _lazy("workers.tiny_speech", "build_whisper"),
     "vits": _lazy("workers.tiny_speech", "build_vits"),
+    "voices": _lazy("workers.tiny_speech", "build_voices"),
     "clap": _lazy("workers.tiny_speech", "build_clap"),
 }
 

@@ -51,17 +51,33 @@ def build_whisper(dest: Path) -> None:
     WhisperFeatureExtractor().save_pretrained(dest)  # the real one: 80 mel bins at 16 kHz
 
 
-def build_vits(dest: Path) -> None:
+# Tiny voices per language, as MMS-TTS has them: each its own alphabet; Russian, like MMS's, reads romanized text.
+VOICE_ALPHABETS = {
+    "eng": ("abcdefghijklmnopqrstuvwxyz", False),
+    "deu": ("abcdefghijklmnopqrstuvwxyzäöüß", False),
+    "fra": ("abcdefghijklmnopqrstuvwxyzàâçéèêëîïôûùüÿœ", False),
+    "rus": ("abcdefghijklmnopqrstuvwxyz", True),
+}
+
+
+def build_voices(dest: Path) -> None:
+    """A folder of tiny voices, one per language, named by ISO 639-3 code (deu/, fra/...), as workers.voices reads."""
+    for language, (letters, romanized) in VOICE_ALPHABETS.items():
+        build_vits(dest / language, letters, romanized, seed=len(letters))
+
+
+def build_vits(dest: Path, letters: str = "abcdefghijklmnopqrstuvwxyz", is_uroman: bool = False,
+               seed: int = 0) -> None:
     """A 1-layer VITS (MMS-TTS style, characters in, 16 kHz waveform out)."""
     import json
 
     import torch
     from transformers import VitsConfig, VitsModel, VitsTokenizer
 
-    chars = ["<pad>", "<unk>", " ", *"abcdefghijklmnopqrstuvwxyz0123456789'-,.!?"]
+    chars = ["<pad>", "<unk>", " ", *letters, *"0123456789'-,.!?"]
     dest.mkdir(parents=True, exist_ok=True)
     (dest / "vocab.json").write_text(json.dumps({char: index for index, char in enumerate(chars)}))
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     model = VitsModel(VitsConfig(
         vocab_size=len(chars), hidden_size=16, num_hidden_layers=1, num_attention_heads=2, ffn_dim=32, flow_size=16,
         spectrogram_bins=33, upsample_initial_channel=16, upsample_rates=[8, 8, 4], upsample_kernel_sizes=[16, 16, 8],
@@ -70,7 +86,7 @@ def build_vits(dest: Path) -> None:
         duration_predictor_num_flows=1, depth_separable_num_layers=1, sampling_rate=16000,
     ))
     model.save_pretrained(dest)
-    VitsTokenizer(vocab_file=str(dest / "vocab.json"), phonemize=False).save_pretrained(dest)
+    VitsTokenizer(vocab_file=str(dest / "vocab.json"), phonemize=False, is_uroman=is_uroman).save_pretrained(dest)
 
 
 def build_clap(dest: Path) -> None:

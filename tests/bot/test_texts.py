@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot import texts, texts_de
-from shared.i18n import interface_language
+from bot import texts, texts_de, texts_zh
+from shared.i18n import catalogs, interface_language
 from workers import texts as worker_texts
-from workers import texts_de as worker_texts_de
 
 
 def catalog(module: ModuleType) -> dict[str, Any]:
@@ -45,7 +44,16 @@ def keys(value: Any) -> Any:
     return None
 
 
-@pytest.mark.parametrize(("source", "translation"), [(texts, texts_de), (worker_texts, worker_texts_de)])
+# Every catalog beside the English one (bot/texts_<code>.py, workers/texts_<code>.py), found as the bot finds them.
+TRANSLATIONS = [(english, catalog) for english in (texts, worker_texts)
+                for code, catalog in catalogs(english.__name__).items() if code != "en"]
+
+
+def test_the_interface_speaks_english_german_spanish_russian_and_chinese() -> None:
+    assert sorted(catalogs("bot.texts")) == sorted(catalogs("workers.texts")) == ["de", "en", "es", "ru", "zh"]
+
+
+@pytest.mark.parametrize(("source", "translation"), TRANSLATIONS, ids=lambda module: module.__name__)
 def test_every_text_has_a_translation_with_the_same_placeholders(source: ModuleType, translation: ModuleType) -> None:
     english, other = catalog(source), catalog(translation)
     assert sorted(english) == sorted(other)
@@ -62,9 +70,10 @@ def test_the_catalog_follows_the_primary_language_subtag() -> None:
     assert texts.for_language("DE_ch") is texts_de
     assert texts.for_language("en-GB") is texts
     assert texts.for_language("xx") is texts and texts.for_language(None) is texts
+    assert texts.for_language("zh-hans") is texts_zh and worker_texts.for_language("zh").__name__ == "workers.texts_zh"
     assert interface_language("", ("en", "de")) == "en"
 
 
 def test_command_descriptions_fit_telegram() -> None:
-    for module in (texts, texts_de):
+    for module in catalogs("bot.texts").values():
         assert all(1 <= len(about) <= 256 for _, about in module.COMMANDS)

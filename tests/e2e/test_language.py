@@ -38,7 +38,7 @@ def prose(chars: int) -> str:
                                             ("por_Latn:", "Portuguese")])
 def test_translate_names_the_target_by_name_native_name_or_code(stack: Stack, language: str, name: str) -> None:
     reply = ask(stack.client, 7101, f"/translate {language} hello there my friend")
-    assert reply.startswith(f"🌐 {name}:\n") and len(reply) > len(name) + 4
+    assert reply.startswith(f"🌐 From English to {name}:\n") and len(reply) > len(name) + 20
 
 
 def test_translate_a_replied_message_and_use_the_default_language(stack: Stack) -> None:
@@ -46,21 +46,28 @@ def test_translate_a_replied_message_and_use_the_default_language(stack: Stack) 
     original = client.send_text("the cat and the dog", user_id=7102)
     client.wait_for_replies(7102, after=original["message_id"], timeout=60)  # the chat skill's answer
     assert ask(client, 7102, "/translate italian", reply_to_message_id=original["message_id"]).startswith(
-        "🌐 Italian:")
+        "🌐 From English to Italian:")
     assert ask(client, 7102, "/language").startswith("🌐 /translate without a language translates into English")
     assert ask(client, 7102, "/language Deutsch") == texts.LANGUAGE_SET.format(name="German", code="deu_Latn")
-    assert ask(client, 7102, "/translate good morning").startswith("🌐 German:")
-    assert ask(client, 7102, "/translate", reply_to_message_id=original["message_id"]).startswith("🌐 German:")
+    assert ask(client, 7102, "/translate good morning").splitlines()[0].endswith(" to German:")
+    assert ask(client, 7102, "/translate", reply_to_message_id=original["message_id"]).startswith(
+        "🌐 From English to German:")
 
 
 def test_translate_explains_what_to_do_with_unknown_languages_nothing_to_translate_and_voice(stack: Stack) -> None:
     client = stack.client
-    assert ask(client, 7103, "/translate klingon: qapla") == texts.UNKNOWN_LANGUAGE.format(words="klingon:")
+    unknown = texts.UNKNOWN_LANGUAGE
+    assert ask(client, 7103, "/translate klingon: qapla") == unknown.format(words="klingon:", suggestion="")
+    # A first word meant as a language is asked about, not translated with the text.
+    assert ask(client, 7103, "/translate klingon Hello there") == unknown.format(words="klingon", suggestion="")
+    assert ask(client, 7103, "/translate germn Hello there") == unknown.format(
+        words="germn", suggestion=texts.DID_YOU_MEAN.format(names="German"))
+    assert ask(client, 7103, "/translate latin Hello there") == texts.CANNOT_TRANSLATE.format(name="Latin")
     original = client.send_text("good morning", user_id=7103)
     client.wait_for_replies(7103, after=original["message_id"], timeout=60)
     assert "fra_Latn" in ask(client, 7103, "/translate klingon", reply_to_message_id=original["message_id"])
     assert ask(client, 7103, "/translate") == texts.TRANSLATE_USAGE
-    assert ask(client, 7103, "/language elvish").startswith("I don't know the language \"elvish\"")
+    assert ask(client, 7103, "/language elvish").startswith("I don't know a language called \"elvish\"")
 
 
 def test_translate_a_voice_note_transcribes_it_first(stack: Stack) -> None:
@@ -71,7 +78,7 @@ def test_translate_a_voice_note_transcribes_it_first(stack: Stack) -> None:
     asked = client.send_text("/translate french", user_id=7106, reply_to_message_id=voice["message_id"])
     transcript, translation = client.wait_for_replies(7106, count=2, after=asked["message_id"], timeout=60)
     assert transcript["message"]["text"].startswith("🗣")
-    assert translation["message"]["text"].startswith("🌐 French:")
+    assert translation["message"]["text"].splitlines()[0].endswith(" to French:")
     assert translation["reply_to_message_id"] == transcript["reply_to_message_id"] == asked["message_id"]
 
 

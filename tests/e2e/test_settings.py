@@ -12,11 +12,12 @@ import httpx
 import pytest
 import redis
 
-from bot import texts, texts_de
+from bot import texts, texts_de, texts_zh
 from emulator.client import EmulatorClient
 from shared.keys import prefs_key
 from tests.e2e.conftest import Stack, start_stack
 from tests.processes import PIPEGRAM, start, wait_until
+from workers import texts_zh as worker_texts_zh
 
 pytestmark = pytest.mark.e2e
 
@@ -131,9 +132,9 @@ def test_german_apps_get_german_replies_and_commands(settings_stack: Stack, emul
     assert ask(client, user, "/help", language_code="de-AT")["text"] == texts_de.HELP
     # The emulator's users say their language with every message, as Telegram's do.
     menu = ask(client, user, "/settings", language_code="de")
-    assert menu["text"] == texts_de.SETTINGS.format(language="German", voice="aus", length="normal")
+    assert menu["text"] == texts_de.SETTINGS.format(language="Deutsch", voice="aus", length="normal")
     _, edited = press(client, user, menu, buttons(menu)["Lang"])
-    assert edited["text"] == texts_de.SETTINGS.format(language="German", voice="aus", length="lang")
+    assert edited["text"] == texts_de.SETTINGS.format(language="Deutsch", voice="aus", length="lang")
     assert ask(client, user, "/stats", language_code="de")["text"] == texts_de.STATS_ONLY_ADMINS
     assert ask(client, 9302, "/start", language_code="fr")["text"] == texts.WELCOME.format(name="Test")
     commands = httpx.post(f"{emulator_url}/bot{TOKEN}/getMyCommands", json={"language_code": "de"}).json()["result"]
@@ -142,6 +143,30 @@ def test_german_apps_get_german_replies_and_commands(settings_stack: Stack, emul
     scope = json.dumps({"type": "chat", "chat_id": ADMIN})
     admin = httpx.post(f"{emulator_url}/bot{TOKEN}/getMyCommands", json={"scope": scope}).json()["result"]
     assert "stats" in [c["command"] for c in admin]
+
+
+def test_chinese_apps_get_chinese_greeting_help_errors_settings_and_commands(settings_stack: Stack,
+                                                                           emulator_url: str) -> None:
+    client, user = settings_stack.client, 9401
+
+    def ask_zh(text: str) -> dict:
+        return ask(client, user, text, language_code="zh-hans")
+
+    assert ask_zh("/start")["text"] == texts_zh.WELCOME.format(name="Test")
+    assert ask_zh("/help")["text"] == texts_zh.HELP
+    assert ask_zh("/frobnicate")["text"] == texts_zh.UNKNOWN_COMMAND.format(command="/frobnicate")
+    assert ask_zh("/translate germn 你好")["text"] == texts_zh.UNKNOWN_LANGUAGE.format(
+        words="germn", suggestion=texts_zh.DID_YOU_MEAN.format(names="德语"))
+    # The workers' own messages too: a text already in the target language, and a language without a voice.
+    assert ask_zh("/translate 中文 今天天气很好，我们去公园散步吧。")["text"] == worker_texts_zh.ALREADY_IN.format(
+        language="中文")
+    assert ask_zh("/say 今天天气很好，我们去公园散步吧。")["text"].startswith("🔇 我没有中文的声音")
+    menu = ask_zh("/settings")
+    assert menu["text"] == texts_zh.SETTINGS.format(language="中文", voice="关", length="正常")
+    _, edited = press(client, user, menu, buttons(menu)["长"])
+    assert edited["text"] == texts_zh.SETTINGS.format(language="中文", voice="关", length="长")
+    commands = httpx.post(f"{emulator_url}/bot{TOKEN}/getMyCommands", json={"language_code": "zh"}).json()["result"]
+    assert [c["description"] for c in commands] == [about for _, about in texts_zh.COMMANDS]
 
 
 def test_settings_survive_a_bot_restart(settings_stack: Stack, log_dir: Path) -> None:

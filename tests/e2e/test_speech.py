@@ -119,15 +119,17 @@ def test_voice_mode_answers_a_voice_note_in_text_and_aloud(stack: Stack, clip: b
 
 
 def test_the_spoken_language_is_a_per_user_setting_the_worker_applies(stack: Stack, clip: bytes) -> None:
-    asked = stack.client.send_text("/speechlang klingon", user_id=5108)
-    assert bot_says(stack, asked) == texts.SPEECHLANG_USAGE.format(current="auto")
-    asked = stack.client.send_text("/speechlang Irish", user_id=5108)  # a language Whisper does not know
-    assert bot_says(stack, asked) == texts.SPEECHLANG_SET.format(name="Irish", code="ga")
-    voice = send_voice(stack, clip, 5108)
-    [refused] = reply_to(stack, voice)
-    assert refused["message"]["text"] == transcribe.UNKNOWN_LANGUAGE.format(language="ga")
-    asked = stack.client.send_text("/speechlang deutsch", user_id=5108)
-    assert bot_says(stack, asked) == texts.SPEECHLANG_SET.format(name="German", code="de")
+    def says(text: str) -> str:
+        return bot_says(stack, stack.client.send_text(text, user_id=5108))
+
+    assert says("/speechlang") == texts.SPEECHLANG_NOW_AUTO
+    assert says("/speechlang klingon") == texts.SPEECHLANG_UNKNOWN.format(words="klingon", suggestion="")
+    assert says("/speechlang germn") == texts.SPEECHLANG_UNKNOWN.format(
+        words="germn", suggestion=texts.DID_YOU_MEAN.format(names="German"))
+    assert says("/speechlang Irish") == texts.SPEECHLANG_CANNOT.format(name="Irish")  # Whisper does not know it
+    assert says("/speechlang") == texts.SPEECHLANG_NOW_AUTO  # unchanged by the refusals
+    assert says("/speechlang deutsch") == texts.SPEECHLANG_SET.format(name="German", code="de")
+    assert says("/speechlang") == texts.SPEECHLANG_NOW.format(name="German")
     voice = send_voice(stack, clip, 5108)
     assert reply_to(stack, voice)[0]["message"]["text"] not in ERRORS
 

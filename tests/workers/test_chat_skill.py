@@ -100,3 +100,21 @@ def test_old_turns_make_room_for_a_long_message(pipe) -> None:
     [cut] = chat.fit_window(pipe, [huge], 100)
     size = len(pipe.tokenizer.apply_chat_template([cut], tokenize=True, add_generation_prompt=True)["input_ids"])
     assert size <= window - 100 and cut["content"].startswith("hello hello")
+
+
+def test_the_model_is_asked_to_answer_in_the_language_of_the_message(pipe, ctx: SkillContext) -> None:
+    russian = Job(skill="chat", chat_id=777003, user_id=1, message_id=1,
+                  text="Сегодня хорошая погода, куда нам пойти гулять?")
+    prompt = chat.preprocess(russian, ctx)
+    assert prompt.language == "Russian"
+    assert chat.preprocess(Job(skill="chat", chat_id=777003, user_id=1, message_id=2, text="ok"), ctx).language == ""
+    seen: list = []
+    original = pipe.__class__.__call__
+    pipe.__class__.__call__ = lambda self, chats, **kw: seen.extend(chats) or original(self, chats, **kw)
+    try:
+        chat.forward(pipe, [prompt], ModelSpec("tiny"))
+    finally:
+        pipe.__class__.__call__ = original
+    [messages] = seen
+    assert messages[0] == {"role": "system", "content": chat.LANGUAGE_INSTRUCTION.format(language="Russian")}
+    assert messages[-1]["content"] == russian.text

@@ -87,26 +87,61 @@ def test_a_code_the_model_lacks_is_a_bad_input(translator) -> None:
 def test_a_long_text_is_translated_in_pieces_keeping_its_paragraphs(translator) -> None:
     text = long_text(4000) + "\n\n" + long_text(3000)
     [out] = translate.forward(translator, [translate.Translation(text, "fra_Latn")], ModelSpec("tiny", batch_size=8))
-    paragraphs = out.split("\n")
+    paragraphs = out.text.split("\n")
     assert len(paragraphs) == 3 and paragraphs[1] == ""
     assert len(paragraphs[0].split()) > 16  # several pieces, each up to 16 tiny tokens
 
 
 def test_translate_reads_languages_from_options_and_refuses_empty_or_huge_input() -> None:
     item = translate.preprocess(job("hello", options={"target": "deu_Latn", "source": "eng_Latn"}), ctx())
-    assert (item.target, item.source) == ("deu_Latn", "eng_Latn")
-    assert translate.postprocess("hallo", job(options={"target": "deu_Latn"}), ctx()).text == "🌐 German:\nhallo"
+    assert (item.target, item.source, item.guessed) == ("deu_Latn", "eng_Latn", False)
+    done = translate.Translated("hallo", "eng_Latn", "deu_Latn")
+    assert translate.postprocess(done, job(options={"target": "deu_Latn"}), ctx()).text == (
+        "🌐 From English to German:\nhallo")
     with pytest.raises(BadInput, match="/translate french"):
         translate.preprocess(job("   "), ctx())
     with pytest.raises(BadInput, match="100,000 characters.*10,000"):
         translate.preprocess(job("a" * 100_000), ctx())
 
 
-@pytest.mark.parametrize("text, code", [("Привет, как дела?", "rus_Cyrl"), ("こんにちは世界", "jpn_Jpan"),
-                                        ("你好世界", "zho_Hans"), ("Good morning", "eng_Latn"),
-                                        ("مرحبا", "arb_Arab")])
-def test_the_source_is_guessed_from_the_script(text: str, code: str) -> None:
-    assert translate.guess_source(text) == code
+@pytest.mark.parametrize(("text", "code"), [
+    ("Bonjour tout le monde, comment allez-vous ?", "fra_Latn"),
+    ("Buenos días, amigos", "spa_Latn"),  # three words
+    ("Сегодня хорошая погода, и мы идём гулять в парк.", "rus_Cyrl"),
+    ("今天天氣很好，我們去公園散步吧。", "zho_Hant"),
+    ("今天天气很好，我们去公园散步吧。", "zho_Hans"),
+    ("Guten Morgen, wie geht es dir?", "deu_Latn"),
+    ("Добро јутро, како си?", "srp_Cyrl"),
+    ("こんにちは世界", "jpn_Jpan"),
+    ("the cat sat on the table and the dog ran", "eng_Latn"),
+])
+def test_the_source_is_detected_with_its_script(text: str, code: str) -> None:
+    item = translate.preprocess(job(text, options={"target": "ita_Latn"}), ctx())
+    assert item.source == code
+
+
+def test_an_unsure_guess_is_named_in_the_reply_and_a_named_source_overrides(translator, monkeypatch) -> None:
+    calls: list[Any] = []
+    generate = translator.model.generate
+    monkeypatch.setattr(translator.model, "generate", lambda **kwargs: calls.append(kwargs) or generate(**kwargs))
+    ids = translator.tokenizer.convert_tokens_to_ids
+    guessed = translate.preprocess(job("Buenos días, amigos", options={"target": "deu_Latn"}), ctx())
+    [done] = translate.forward(translator, [guessed], TINY)
+    assert calls[-1]["input_ids"][0][0] == ids("spa_Latn")
+    reply = translate.postprocess(done, job(options={"target": "deu_Latn"}), ctx()).text
+    assert reply.startswith("🌐 From Spanish (detected) to German:\n") and "/translate es>de" in reply
+    named = translate.preprocess(job("Buenos días, amigos", options={"target": "deu_Latn", "source": "glg_Latn"}),
+                                 ctx())
+    translate.forward(translator, [named], TINY)
+    assert calls[-1]["input_ids"][0][0] == ids("glg_Latn")
+
+
+def test_a_text_already_in_the_target_language_is_refused_in_the_users_language() -> None:
+    with pytest.raises(BadInput, match="already in German"):
+        translate.preprocess(job("Guten Morgen, wie geht es dir heute?", options={"target": "deu_Latn"}), ctx())
+    with pytest.raises(BadInput, match="schon auf Deutsch"):
+        translate.preprocess(job("Guten Morgen, wie geht es dir heute?", options={"target": "deu_Latn"},
+                                 language="de"), ctx())
 
 
 def test_a_text_document_is_read_and_other_files_are_refused() -> None:
@@ -152,5 +187,17 @@ def test_summarize_refuses_empty_and_huge_input_with_advice() -> None:
 
 def test_a_chat_model_serves_both_skills_when_prompted(chat_model) -> None:
     [translation] = translate.forward(chat_model, [translate.Translation("hello there", "deu_Latn")], TINY)
+    translation = translation.text
     [summary] = summarize.forward(chat_model, [summarize.Summary(long_text(20_000), "medium")], TINY)
     assert translation.strip() and summary.strip()
+
+
+def test_the_summary_keeps_the_texts_language(chat_model, monkeypatch) -> None:
+    french = "Le chat dort sur la table. Le chien court dans le jardin avec les enfants. " * 5
+    item = summarize.preprocess(job(french), ctx())
+    assert item.language == "French"
+    asked: list[Request] = []
+    run = chat_model.run
+    monkeypatch.setattr(chat_model, "run", lambda requests, spec: asked.extend(requests) or run(requests, spec))
+    summarize.forward(chat_model, [item], TINY)
+    assert asked and all(summarize.KEEP_LANGUAGE.format(language="French") in r.instruction for r in asked)

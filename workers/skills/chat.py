@@ -7,6 +7,7 @@ from typing import Any
 
 from shared.jobs import Job
 from workers.history import load_history, remember
+from workers.language_id import detect
 from workers.models import ModelSpec
 from workers.skill import BadInput, Reply, SkillContext
 
@@ -25,6 +26,8 @@ LENGTH_SHARE = {"short": 0.25, "normal": 1.0, "long": 2.0}
 LENGTH_INSTRUCTIONS = {"short": "Answer briefly, in one or two sentences.", "normal": "",
                        "long": "Answer in detail, with explanations and examples."}
 MIN_ANSWER_TOKENS = 8
+# Said when the message's language is detected with confidence: models drift into English otherwise.
+LANGUAGE_INSTRUCTION = "Answer in {language}, the language of the user's message, unless they ask for another."
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class Prompt:
 
     turns: Conversation
     length: str = "normal"
+    language: str = ""  # the English name of the message's language, when detected with confidence
 
 
 WARMUP = Prompt([{"role": "user", "content": "Hello"}])
@@ -44,18 +48,22 @@ def preprocess(job: Job, ctx: SkillContext) -> Prompt:
     if not text:
         raise BadInput("I can only chat about text. Send me a message with some words in it.")
     length = job.options.get("length", "normal")
+    detected = detect(text)
     return Prompt([*load_history(ctx.redis, job.chat_id), {"role": "user", "content": text}],
-                  length if length in LENGTH_SHARE else "normal")
+                  length if length in LENGTH_SHARE else "normal",
+                  detected.language.name if detected is not None and detected.likely else "")
 
 
 def forward(pipe: Any, batch: list[Prompt], spec: ModelSpec) -> list[str]:
-    """Generate one answer per prompt, each trimmed to fit the model's window; one model call per answer length."""
+    """Generate one answer per prompt, each trimmed to fit the model's window; one model call per answer length
+    and language."""
     answers = [""] * len(batch)
-    for length in dict.fromkeys(prompt.length for prompt in batch):
-        indices = [i for i, prompt in enumerate(batch) if prompt.length == length]
+    for length, language in dict.fromkeys((prompt.length, prompt.language) for prompt in batch):
+        indices = [i for i, prompt in enumerate(batch) if (prompt.length, prompt.language) == (length, language)]
         generate = generate_options(pipe, spec, length)
         budget = int(generate.get("max_new_tokens") or usual_answer_tokens(pipe, spec))
-        said = LENGTH_INSTRUCTIONS[length]
+        said = " ".join(filter(None, (LENGTH_INSTRUCTIONS[length],
+                                      LANGUAGE_INSTRUCTION.format(language=language) if language else "")))
         instruction = [{"role": "system", "content": said}] if said else []
         chats = [[*instruction, *fit_window(pipe, batch[i].turns, budget, instruction)] for i in indices]
         outputs = pipe(chats, batch_size=spec.batch_size, **generate)

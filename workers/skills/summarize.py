@@ -12,6 +12,7 @@ from typing import Any
 from shared.jobs import Job
 from workers.chunks import split_to_fit
 from workers.inputs import job_text
+from workers.language_id import detect
 from workers.models import ModelSpec
 from workers.skill import BadInput, Reply, SkillContext
 from workers.textmodels import Request, TextModel, load_text_model
@@ -36,6 +37,10 @@ INSTRUCTIONS = {
     "long": "Summarize the following text in detail, in a few paragraphs.",
 }
 
+# Chat models asked to summarise tend to answer in English; seq2seq summarisers write in the language they
+# were trained on (distilbart-cnn: English), which no instruction changes.
+KEEP_LANGUAGE = "Write the summary in {language}, the language of the text."
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -43,6 +48,7 @@ class Summary:
 
     text: str
     length: str = "medium"
+    language: str = ""  # the English name of the text's language when detected with confidence, for chat models
 
 
 WARMUP = Summary("Pipegram answers every message exactly once. It runs on its owner's own machines.", "short")
@@ -55,7 +61,9 @@ def preprocess(job: Job, ctx: SkillContext) -> Summary:
         raise BadInput("Send the text to summarise after the command (/summarize your text), "
                        "reply /summarize to a message or a .txt document, or forward me a long message.")
     length = job.options.get("length", "medium")
-    return Summary(text, length if length in LENGTHS else "medium")
+    detected = detect(text)
+    return Summary(text, length if length in LENGTHS else "medium",
+                   detected.language.name if detected is not None and detected.likely else "")
 
 
 def forward(model: TextModel, batch: list[Summary], spec: ModelSpec) -> list[str]:
@@ -66,14 +74,15 @@ def forward(model: TextModel, batch: list[Summary], spec: ModelSpec) -> list[str
 def summarize(model: TextModel, item: Summary, spec: ModelSpec) -> str:
     """Summarise pieces until the text fits the window, then write the final summary."""
     text = item.text
+    keep = f" {KEEP_LANGUAGE.format(language=item.language)}" if item.language else ""
     for _ in range(MAX_STAGES):
         pieces = split_to_fit(text, model.window, model.count)
         if len(pieces) <= 1:
             break
-        text = "\n".join(model.run([Request(piece, INSTRUCTIONS["medium"]) for piece in pieces], spec))
+        text = "\n".join(model.run([Request(piece, INSTRUCTIONS["medium"] + keep) for piece in pieces], spec))
     else:
         pieces = split_to_fit(text, model.window, model.count)  # the model does not shrink text: take what fits
-    final = Request(pieces[0] if pieces else text, INSTRUCTIONS[item.length], generate=LENGTHS[item.length])
+    final = Request(pieces[0] if pieces else text, INSTRUCTIONS[item.length] + keep, generate=LENGTHS[item.length])
     return model.run([final], spec)[0]
 
 

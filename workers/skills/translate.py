@@ -1,20 +1,27 @@
 """Translate: text (typed, replied to, or a .txt document) → NLLB-200 or a prompted chat model → the translation.
 
-The bot has already read the languages: job.options holds the NLLB codes `target` and, if named, `source`.
-Long texts are cut into paragraphs and then sentence-packed pieces, translated in batches and put back together.
+The bot has already read the languages: job.options holds the NLLB code `target` and, if the user named one,
+`source`. Otherwise the source is detected here (workers.language_id), where every form of the text is at hand:
+typed, replied to, a downloaded document or a transcript. Long texts are cut into paragraphs and then
+sentence-packed pieces, translated in batches and put back together.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from shared.jobs import Job
-from shared.languages import ENGLISH, find_language
+from shared.languages import ENGLISH, by_code
+from workers import texts
 from workers.chunks import split_to_fit
 from workers.inputs import job_text
+from workers.language_id import detect
 from workers.models import ModelSpec
 from workers.skill import BadInput, Reply, SkillContext
 from workers.textmodels import Request, TextModel, load_text_model
+
+log = logging.getLogger(__name__)
 
 TASK = "translation"
 TINY_MODEL = "nllb"
@@ -24,72 +31,78 @@ MAX_CHARS = 10_000
 # NLLB was trained on sentences: pieces past ~200 tokens come back shortened or repeated.
 PIECE_TOKENS = 200
 
-# A guess of the source language from its script; Latin script is taken as English unless the user says
-# otherwise (`/translate de>fr ...`). NLLB mostly needs the script to be right.
-_SCRIPTS = ((0x0400, 0x04FF, "rus_Cyrl"), (0x0370, 0x03FF, "ell_Grek"), (0x0590, 0x05FF, "heb_Hebr"),
-            (0x0600, 0x06FF, "arb_Arab"), (0x0900, 0x097F, "hin_Deva"), (0x0E00, 0x0E7F, "tha_Thai"),
-            (0x3040, 0x30FF, "jpn_Jpan"), (0xAC00, 0xD7AF, "kor_Hang"), (0x4E00, 0x9FFF, "zho_Hans"))
-
 
 @dataclass(frozen=True)
 class Translation:
-    """A text to translate, from `source` (None: guessed) into `target` (NLLB codes)."""
+    """A text to translate from `source` into `target` (NLLB codes); `guessed` when the source was detected
+    without confidence, so the reply says which language was assumed."""
 
     text: str
     target: str
-    source: str | None = None
+    source: str = ENGLISH.code
+    guessed: bool = False
 
 
-def guess_source(text: str) -> str:
-    """The NLLB code of the script most letters of the text are in."""
-    counts: dict[str, int] = {}
-    for char in text[:2000]:
-        code = next((c for low, high, c in _SCRIPTS if low <= ord(char) <= high), None)
-        if code:
-            counts[code] = counts.get(code, 0) + 1
-    if counts.get("jpn_Jpan"):  # kana means Japanese even among Chinese characters
-        return "jpn_Jpan"
-    letters = sum(char.isalpha() for char in text[:2000])
-    best = max(counts, key=lambda c: counts[c], default=None)
-    return best if best and counts[best] * 2 >= letters else "eng_Latn"
+@dataclass(frozen=True)
+class Translated:
+    """A translation, with the languages it was made between."""
+
+    text: str
+    source: str
+    target: str
+    guessed: bool = False
 
 
 WARMUP = Translation("Good morning.", target="fra_Latn", source="eng_Latn")
 
 
 def preprocess(job: Job, ctx: SkillContext) -> Translation:
-    """The text and languages; BadInput when there is nothing to translate or far too much."""
+    """The text and languages (the source detected unless named); BadInput for nothing, too much, or a text
+    already in the target language."""
     text = job_text(job, ctx, MAX_CHARS, "Send it in parts, or as several messages.")
     if not text:
         raise BadInput("Send the text to translate after the command, e.g. /translate french Good morning, "
                        "or reply /translate to a message.")
     target = job.options.get("target") or ENGLISH.code
-    return Translation(text, target, job.options.get("source"))
+    if job.options.get("source"):
+        return Translation(text, target, job.options["source"])
+    detected = detect(text)
+    if detected is None:  # too short to tell ("ok"), or no letters at all: English, as NLLB reads most scripts
+        return Translation(text, target, guessed=any(char.isalpha() for char in text))
+    log.info("job %s: source %s detected (%.2f)", job.job_id, detected.language.code, detected.confidence)
+    if detected.sure and detected.language.code == target:
+        raise BadInput(texts.for_language(job.language).ALREADY_IN.format(language=_name(target, job.language)))
+    return Translation(text, target, detected.language.code, guessed=not detected.sure)
 
 
-def forward(model: TextModel, batch: list[Translation], spec: ModelSpec) -> list[str]:
+def forward(model: TextModel, batch: list[Translation], spec: ModelSpec) -> list[Translated]:
     """Translate every paragraph piece of every text in one run of the model, then reassemble each text."""
     requests: list[Request] = []
     layouts: list[list[list[int]]] = []  # per text, per paragraph: indices into requests
     for item in batch:
-        source = item.source or guess_source(item.text)
         instruction = f"Translate the following text into {_name(item.target)}. Reply with the translation only."
         layout = []
         for paragraph in item.text.split("\n"):
             pieces = split_to_fit(paragraph, min(model.window, PIECE_TOKENS), model.count)
             layout.append(list(range(len(requests), len(requests) + len(pieces))))
-            requests.extend(Request(piece, instruction, source, item.target) for piece in pieces)
+            requests.extend(Request(piece, instruction, item.source, item.target) for piece in pieces)
         layouts.append(layout)
     outputs = model.run(requests, spec)
-    return ["\n".join(" ".join(outputs[i] for i in paragraph) for paragraph in layout) for layout in layouts]
+    return [Translated("\n".join(" ".join(outputs[i] for i in paragraph) for paragraph in layout), item.source,
+                       item.target, item.guessed) for item, layout in zip(batch, layouts, strict=True)]
 
 
-def postprocess(translation: str, job: Job, ctx: SkillContext) -> Reply:
-    """The translation under a line naming the target language."""
-    target = job.options.get("target") or ENGLISH.code
-    return Reply(text=f"🌐 {_name(target)}:\n{translation.strip() or '…'}")
+def postprocess(translation: Translated, job: Job, ctx: SkillContext) -> Reply:
+    """The translation under a line naming both languages, the source marked "(detected)" when it was a guess."""
+    words = texts.for_language(job.language)
+    source, target = _name(translation.source, job.language), _name(translation.target, job.language)
+    header = words.TRANSLATED.format(source=words.DETECTED.format(language=source) if translation.guessed else source,
+                                     target=target)
+    target_tag = getattr(by_code(translation.target), "tag", translation.target)
+    hint = words.NOT_SURE.format(language=source, target=target_tag) if translation.guessed else ""
+    return Reply(text=f"{header}\n{translation.text.strip() or '…'}{hint}")
 
 
-def _name(code: str) -> str:
-    language = find_language(code)
-    return language.name if language else code
+def _name(code: str, interface: str | None = "en") -> str:
+    language = by_code(code)
+    return language.name_in(interface) if language else code

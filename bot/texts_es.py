@@ -1,0 +1,181 @@
+"""What the bot itself says, in Spanish: the same names and {placeholders} as bot/texts.py."""
+
+WELCOME = (
+    "¡Hola, {name}! Soy Pipegram, un asistente de IA que funciona en las propias máquinas de mi dueño.\n\n"
+    "Escríbeme y te respondo. Envía /help para ver todo lo que sé hacer."
+)
+
+HELP = (
+    "Esto es lo que sé hacer:\n\n"
+    "💬 Chat: escribe lo que quieras, p. ej. \"Dame tres nombres para un gato gris\". "
+    "Recuerdo los últimos mensajes de este chat.\n"
+    "🌐 /translate french Buenos días: traduce a un idioma nombrado en inglés, en su propio idioma "
+    "(Deutsch), por código (fr, fra_Latn) o como origen>destino (de>fr). Detecto el idioma del texto. Responde "
+    "/translate a un mensaje o a un archivo .txt para traducirlo; sin idioma, traduzco al tuyo.\n"
+    "/language spanish: el idioma al que traduce /translate cuando no nombras ninguno\n"
+    "📝 /summarize tu texto: o responde /summarize a un mensaje o a un archivo .txt, o reenvíame un mensaje "
+    "largo. /summarize short o /summarize long fija la longitud.\n"
+    "🔗 /similar Un gato en la alfombra | Un gatito en la manta: cuánto se parecen dos frases en su sentido\n"
+    "🔎 /find cuándo es la reunión: los mensajes de este chat más cercanos en sentido a tus palabras\n"
+    "📷 Envía una foto (o un archivo de imagen): marco y cuento los objetos que hay en ella\n"
+    "✂️ /segment: como pie de una foto o en respuesta a una: sus regiones, cada una de un color\n"
+    "🖼 /caption: como pie de una foto o en respuesta a una: una frase sobre la foto\n"
+    "❓ /ask ¿cuántas personas hay?: como pie de una foto o en respuesta a una: una respuesta sobre la foto\n"
+    "/reset: olvidar nuestra conversación (y los mensajes guardados para /find)\n"
+    "/cancel: cancelar tus peticiones que aún esperan\n"
+    "/status: qué workers están en línea, en qué dispositivo y cuántos trabajos esperan\n"
+    "\n"
+    "🎙 Notas de voz, archivos de audio y vídeos redondos: respondo con lo que se dijo.\n"
+    "/srt: subtítulos en un archivo .srt: responde /srt a una nota de voz, o envía un archivo con el pie /srt\n"
+    "/speechlang es: el idioma que hablas en las grabaciones (/speechlang auto para detectarlo)\n"
+    "/voice on: modo de voz: respondo a tus notas de voz en el chat, con texto y con una nota de voz "
+    "(/voice off)\n"
+    "/say hola a todos: leo un texto en voz alta con la voz de su idioma (o responde /say a un mensaje)\n"
+    "/classify dog barking, vacuum cleaner: responde a una grabación y ordeno las etiquetas según cómo suena\n\n"
+    "⚙️ /settings: botones para tu idioma de traducción, las respuestas de voz y la longitud de las respuestas\n"
+    "/help: este mensaje\n\n"
+    "Cada mensaje recibe exactamente una respuesta; mientras trabajo verás \"escribiendo…\"."
+)
+
+QUEUED = "⏳ En cola: posición {position}{eta}"
+QUEUED_ETA = ", unos {duration}"
+
+RESET_DONE = "🧹 Hecho: he olvidado nuestra conversación. ¿De qué hablamos?"
+
+TRANSLATE_USAGE = (
+    "Dime qué traducir: /translate french Buenos días, o responde /translate german a un mensaje "
+    "o a un archivo .txt. Sin idioma, traduzco al tuyo (ver /language)."
+)
+
+UNKNOWN_LANGUAGE = (
+    "No conozco ningún idioma llamado \"{words}\".{suggestion} Nómbralo en inglés o en su propio idioma (french, "
+    "Deutsch, español), por su código (fr, fra, pt-BR) o por su código NLLB-200 (fra_Latn), p. ej. "
+    "/translate german Buenos días. Para indicar también el idioma de origen, escribe origen>destino: "
+    "/translate es>fr Buenos días"
+)
+DID_YOU_MEAN = " ¿Quisiste decir {names}?"
+CANNOT_TRANSLATE = ("🌐 Mi modelo de traducción no conoce el idioma {name}, así que no puedo traducir a él ni desde "
+                    "él. Conoce otros 200: nombra uno en inglés, en su propio idioma o por código, p. ej. "
+                    "/translate german …")
+
+LANGUAGE_NOW = "🌐 /translate sin idioma traduce a: {name} ({code}). Cámbialo con p. ej. /language english"
+
+LANGUAGE_SET = "🌐 Hecho: /translate sin idioma ahora traduce a: {name} ({code})."
+
+SUMMARIZE_USAGE = (
+    "Dime qué resumir: /summarize tu texto, o responde /summarize a un mensaje o a un archivo .txt, "
+    "o reenvíame un mensaje largo. Añade short o long para la longitud: /summarize short ..."
+)
+
+DOCUMENT_TOO_BIG = ("📄 Ese archivo es demasiado grande para mí. Envía un archivo de texto de menos de 1 MB, "
+                    "o la parte que necesites.")
+
+GROUP_NOT_ALLOWED = ("Lo siento, este bot de Pipegram no está activado en este grupo. "
+                     "Su dueño puede añadir el id del grupo ({chat_id}) a ALLOWED_GROUPS.")
+
+NOT_ALLOWED = (
+    "Lo siento, este es un bot privado de Pipegram y tu cuenta no está en su lista de usuarios. "
+    "Pide a su dueño que añada tu id de Telegram ({user_id}) a ALLOWED_USERS."
+)
+
+TOO_FAST = ("🐢 Son más de {limit} mensajes en un minuto, así que me salto algunos. "
+            "Espera un minuto y envía lo que aún necesites.")
+
+TOO_MANY_WAITING = ("⏳ Ya tienes {count} peticiones esperando. Respondo esas primero: "
+                    "envía esto de nuevo cuando terminen, o cancélalas con /cancel.")
+
+CANCELLED = "🛑 Cancelada(s) {count} petición(es) en espera. Lo que ya está en marcha se responderá igualmente."
+
+NOTHING_TO_CANCEL = "No tienes nada esperando, así que no hay nada que cancelar."
+
+UNKNOWN_COMMAND = "No conozco el comando {command}. Envía /help para ver lo que sé hacer."
+
+TEXT_FILE_HINT = ("📄 Recibí tu archivo. Respóndele con /summarize, o con /translate y un idioma, "
+                  "y lo leeré.")
+
+VISION_USAGE = ("📷 Envíame una foto con /segment, /caption o /ask y una pregunta como pie, "
+                "o responde con uno de ellos a una foto.")
+
+ASK_USAGE = "❓ Haz una pregunta sobre la foto, p. ej. /ask ¿cuántas personas hay?"
+
+NOT_AN_IMAGE = "🖼 Ese archivo no es una imagen que pueda mirar. Envía una foto, o un archivo JPEG, PNG o WebP."
+
+IMAGE_FILE_TOO_BIG = ("🖼 Ese archivo es demasiado grande para mí (más de 20 MB). Envíalo como foto, "
+                      "o una imagen más pequeña.")
+
+UNSUPPORTED = "Aún no puedo hacer nada con {what}. Envíame un mensaje de texto, o /help para ver lo que sé hacer."
+OTHER_KIND = "este tipo de mensaje"
+
+MESSAGE_KINDS = [
+    ("sticker", "stickers"), ("animation", "GIF"), ("location", "ubicaciones"), ("venue", "lugares"),
+    ("poll", "encuestas"), ("contact", "contactos"), ("dice", "dados"), ("game", "juegos"), ("video", "vídeos"),
+    ("video_note", "videomensajes"), ("voice", "notas de voz"), ("audio", "archivos de audio"), ("photo", "fotos"),
+    ("document", "archivos"), ("story", "historias"),
+]
+
+SAY_USAGE = "Dime qué decir, p. ej. /say hola a todos, o responde /say a un mensaje."
+SRT_USAGE = ("Responde /srt a una nota de voz o a un archivo de audio y te enviaré sus subtítulos en un archivo .srt "
+             "(o envía el archivo con el pie /srt).")
+CLASSIFY_USAGE = ("Responde a una nota de voz o archivo de audio con etiquetas separadas por comas, p. ej. "
+                  "/classify dog barking, vacuum cleaner, rain: las ordeno según cómo suena la grabación.")
+VOICE_USAGE = ("El modo de voz está en «{current}». Con /voice on respondo a tus notas de voz en el chat, con texto "
+               "y con una nota de voz; /voice off vuelve a las transcripciones.")
+VOICE_SET = {
+    "on": "🎙 Modo de voz activado: envíame una nota de voz y la responderé por escrito y en voz alta.",
+    "off": "📝 Modo de voz desactivado: responderé a las notas de voz con su transcripción.",
+}
+SPEECHLANG_NOW = ("🗣 Espero {name} en tus grabaciones. Cámbialo por nombre o código, p. ej. /speechlang german o "
+                  "/speechlang de, o envía /speechlang auto y detectaré el idioma de cada grabación.")
+SPEECHLANG_NOW_AUTO = ("🗣 Detecto yo mismo el idioma de cada grabación. Si me equivoco, dime el tuyo por nombre o "
+                       "código, p. ej. /speechlang spanish o /speechlang es.")
+SPEECHLANG_UNKNOWN = ("No conozco ningún idioma llamado \"{words}\".{suggestion} Nombra el idioma que hablas en "
+                      "inglés o en su propio idioma (spanish, español) o por su código (es), o envía /speechlang auto "
+                      "y lo detectaré en cada grabación.")
+SPEECHLANG_CANNOT = ("🗣 Mi modelo de voz no sabe transcribir el idioma {name}. Elige otro (/speechlang spanish), o "
+                     "envía /speechlang auto y lo detectaré en cada grabación.")
+SPEECHLANG_SET = "🗣 Entendido: esperaré {name} ({code}) en tus grabaciones."
+SPEECHLANG_AUTO = "🗣 Entendido: detectaré el idioma de cada grabación."
+
+COMMANDS = [
+    ("translate", "Traducir texto: /translate french Buenos días"),
+    ("summarize", "Resumir un texto, una respuesta o un archivo .txt"),
+    ("similar", "Comparar dos frases: A | B"),
+    ("find", "Buscar mensajes de este chat por su sentido"),
+    ("segment", "Colorear las regiones de una foto: pie o respuesta /segment"),
+    ("caption", "Describir una foto: pie o respuesta /caption"),
+    ("ask", "Preguntar por una foto: /ask ¿de qué raza es el perro?"),
+    ("language", "Tu idioma por defecto para /translate"),
+    ("help", "Lo que sé hacer, con ejemplos"),
+    ("reset", "Olvidar nuestra conversación"),
+    ("cancel", "Cancelar tus peticiones en espera"),
+    ("status", "Workers en línea y trabajos en espera"),
+    ("say", "Leer un texto en voz alta: /say hola a todos"),
+    ("srt", "Subtítulos de una grabación: responde /srt"),
+    ("classify", "Ordenar etiquetas de sonido: responde /classify dog, rain"),
+    ("voice", "Responder notas de voz en voz alta: /voice on u off"),
+    ("speechlang", "Idioma de tus grabaciones: /speechlang es"),
+    ("settings", "Tus ajustes, con botones"),
+    ("start", "Saludar"),
+]
+
+STATUS_WAITING = "Tus peticiones en espera: {waiting}"
+
+SETTINGS = (
+    "⚙️ Tus ajustes\n\n"
+    "🌐 /translate sin idioma traduce a: {language}\n"
+    "🎙 Respuestas de voz a las notas de voz: {voice}\n"
+    "📏 Longitud de las respuestas: {length}\n\n"
+    "Pulsa un botón para cambiar un ajuste. Para cualquier otro idioma de traducción envía /language y su nombre, "
+    "p. ej. /language italian."
+)
+SETTING_VALUES = {"on": "sí", "off": "no", "short": "corta", "normal": "normal", "long": "larga"}
+VOICE_BUTTONS = {"on": "🎙 Voz sí", "off": "📝 Voz no"}
+LENGTH_BUTTONS = {"short": "Corta", "normal": "Normal", "long": "Larga"}
+SETTING_SAVED = "Guardado"
+SETTING_STALE = "Ese botón está desactualizado. Envía /settings para obtener botones nuevos."
+
+STATS_COMMAND = ("stats", "Trabajos, latencia y errores por habilidad (solo administradores)")
+STATS_ONLY_ADMINS = "Lo siento, solo los administradores del bot pueden ver /stats."
+STATS_HEADER = "📊 Trabajos por habilidad (latencia = espera + ejecución, en los últimos {keep} trabajos):"
+STATS_LINE = "• {skill}: trabajos {jobs}, errores {errors}, p50 {p50}, p95 {p95}"
+STATS_NONE = "Aún no ha terminado ningún trabajo."
