@@ -312,6 +312,11 @@ def encode_voice(samples: np.ndarray, rate: int) -> bytes:
     return buffer.getvalue()
 
 
+def shown_seconds(seconds: float) -> int:
+    """A recording's length in whole seconds, as Telegram's apps show it (5.2 s is 0:05, anything at least 0:01)."""
+    return max(1, int(seconds + 0.5)) if seconds > 0 else 0
+
+
 def open_job_audio(job: Job, ctx: SkillContext) -> Audio:
     """The job's recording, opened from the Bot API server's copy or downloaded; BadInput says why it cannot be used."""
     limit_s, limit_bytes = ctx.settings.pipegram_max_audio_s, ctx.settings.download_limit_bytes

@@ -74,9 +74,11 @@ class TelegramSender:
         caption = attachment.caption
         if utf16_len(caption) > MAX_CAPTION_UTF16:
             caption = split_message(caption, MAX_CAPTION_UTF16 - 1)[0] + "…"
+        # Telegram shows a long voice note sent without its duration as 0:00.
+        timed = {"duration": attachment.duration_s} if attachment.duration_s is not None else {}
         return await self._with_retry(chat_id, lambda: send(
             chat_id, InputFile(attachment.data, filename=attachment.filename), caption=caption or None,
-            reply_parameters=reply))
+            reply_parameters=reply, **timed))
 
     async def _send_piece(self, chat_id: int, text: str, reply: ReplyParameters | None,
                           parse_mode: str | None) -> Message:

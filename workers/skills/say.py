@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from shared.jobs import Job
-from workers.audio import encode_voice
+from workers.audio import encode_voice, shown_seconds
 from workers.models import ModelSpec
 from workers.skill import Attachment, BadInput, Reply, SkillContext
 
@@ -52,4 +52,5 @@ def _speakable(pipe: Any, text: str) -> bool:
 def postprocess(speech: tuple[np.ndarray, int], job: Job, ctx: SkillContext) -> Reply:
     """The speech as a voice note."""
     samples, rate = speech
-    return Reply(files=(Attachment("voice", encode_voice(samples, rate), "speech.ogg"),))
+    return Reply(files=(Attachment("voice", encode_voice(samples, rate), "speech.ogg",
+                                   duration_s=shown_seconds(len(samples) / rate)),))
