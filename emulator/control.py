@@ -81,7 +81,7 @@ def _content(bot: BotState, fields: dict, upload: media.Upload | None) -> dict:
     if content:
         content.update({"caption_entities": e} if (e := _entities(fields, "caption_entities", caption)) else {})
     # Users may send what the Bot API refuses from a bot (a 0-byte file), so tests can check bots cope with it.
-    obj = media.create_media(bot, kind, upload.data, upload.content_type, upload.filename, fields, allow_empty=True)
+    obj = media.create_media(bot, kind, upload.data, upload.content_type, upload.filename, fields, from_user=True)
     return {kind: obj, **content}
 
 

@@ -18,7 +18,7 @@ MB = 1024 * 1024
 PHOTO_UPLOAD_LIMIT = 10 * MB
 UPLOAD_LIMIT = 50 * MB
 DOWNLOAD_LIMIT = 20 * MB
-LOCAL_LIMIT = 2000 * MB  # uploads and downloads through a telegram-bot-api server run with --local
+LOCAL_LIMIT = 2000 * MB  # through a telegram-bot-api server run with --local; also what users may send
 # Telegram works out the length of a voice note or audio file a bot sends without `duration` only while it is
 # small; longer ones show 0:00 (reported from about 1 MiB or 4:50 of audio).
 DURATION_SNIFF_BYTES = 1 * MB
@@ -142,20 +142,22 @@ def _photo(bot: BotState, data: bytes, from_user: bool = False) -> list[dict]:
 
 
 def create_media(bot: BotState, kind: str, data: bytes, mime_type: str | None, file_name: str | None,
-                 opts: dict, *, allow_empty: bool = False) -> dict | list:
-    """Store an upload and build the Message field for it (a list of PhotoSize for photos)."""
+                 opts: dict, *, from_user: bool = False) -> dict | list:
+    """Store an upload and build the Message field for it (a list of PhotoSize for photos). A user's upload
+    (from_user) may be up to 2,000 MB and even empty; a bot's has the Bot API's limits."""
     if kind not in KINDS:
         raise bad_request(f"unsupported file kind \"{kind}\"")
-    limit = PHOTO_UPLOAD_LIMIT if kind == "photo" else LOCAL_LIMIT if bot.local_root else UPLOAD_LIMIT
+    bots_limit = LOCAL_LIMIT if bot.local_root else UPLOAD_LIMIT
+    limit = PHOTO_UPLOAD_LIMIT if kind == "photo" else LOCAL_LIMIT if from_user else bots_limit
     if len(data) > limit:
         raise bad_request("file is too big")
-    if not data and not allow_empty:
+    if not data and not from_user:
         raise bad_request("file must be non-empty")
     if kind == "photo":
-        return _photo(bot, data, from_user=allow_empty)
+        return _photo(bot, data, from_user=from_user)
     # Telegram voice notes are always OGG/Opus whatever the client claims.
     stored = store_file(bot, data, kind, "audio/ogg" if kind == "voice" else mime_type, file_name)
-    stored.obj = _describe(kind, stored, opts, from_user=allow_empty)
+    stored.obj = _describe(kind, stored, opts, from_user=from_user)
     return stored.obj
 
 

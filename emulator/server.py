@@ -38,7 +38,7 @@ REGISTRY = web.AppKey("registry", Registry)
 NOTIFIERS = web.AppKey("notifiers", dict)
 DELIVERY = web.AppKey("delivery", WebhookDelivery)
 POLLERS = web.AppKey("pollers", dict)
-MAX_BODY = media.UPLOAD_LIMIT + media.MB  # our own limits answer first, with Telegram's wording
+MAX_BODY = media.LOCAL_LIMIT + media.MB  # users may send 2,000 MB; our own limits answer first, in Telegram's words
 MAX_WAIT = 300.0
 WEB_DIR = Path(__file__).parent / "web"
 _TOKEN_IN_PATH = re.compile(r"bot[0-9]+(?::|%3A)[^/]+", re.IGNORECASE)
@@ -164,6 +164,7 @@ async def download(request: web.Request) -> web.StreamResponse:
     path = unquote(request.match_info["path"])
     for stored in bot.files.values():
         if stored.file_path == path:
+            record_call(bot, "downloadFile", {"file_id": stored.file_id})  # so tests see who read files over HTTP
             return _file_response(stored)
     raise ApiError(404, "Not Found")
 
@@ -283,8 +284,7 @@ async def healthz(request: web.Request) -> web.Response:
 def build_app(token: str | None = None, local: bool = False, files_dir: Path | None = None) -> web.Application:
     """The emulator app; with token, only that bot token is served. `local` plays a telegram-bot-api server run
     with --local (files up to 2,000 MB, absolute file paths), keeping its files in files_dir if given."""
-    local = local or files_dir is not None
-    app = web.Application(middlewares=[_errors], client_max_size=media.LOCAL_LIMIT + media.MB if local else MAX_BODY)
+    app = web.Application(middlewares=[_errors], client_max_size=MAX_BODY)
     registry = Registry(token, local, files_dir)
     notifiers: defaultdict[str, Notifier] = defaultdict(Notifier)
     registry.on_change = lambda changed: notifiers[changed].touch()

@@ -93,3 +93,22 @@ def wav_header_only(rate: int, channels: int = 1, frames: int = 48_000) -> bytes
     fmt = struct.pack("<HHIIHH", 1, channels, rate, (rate * channels * 2) & 0xFFFFFFFF, channels * 2, 16)
     body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(data)) + data
     return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def flac_with_tones(seconds: float, rate: int, channels: int = 1, tones_at: tuple[float, ...] = (0.0,),
+                    tone_s: float = 3.0) -> bytes:
+    """A long FLAC of silence with a few seconds of tone on every channel at each of tones_at, written block by
+    block (fast: libFLAC packs silence into almost nothing; the samples are never all in memory)."""
+    buffer, block = io.BytesIO(), rate * 10
+    starts = [int(at * rate) for at in tones_at]
+    with sf.SoundFile(buffer, "w", rate, channels, format="FLAC", subtype="PCM_16") as out:
+        for offset in range(0, int(seconds * rate), block):
+            frames = min(block, int(seconds * rate) - offset)
+            chunk = np.zeros((frames, channels), dtype=np.float32)
+            for start in starts:
+                begin, end = max(start, offset), min(start + int(tone_s * rate), offset + frames)
+                if begin < end:
+                    t = np.arange(begin, end) / rate
+                    chunk[begin - offset:end - offset] = (0.3 * np.sin(2 * np.pi * 440 * t))[:, None]
+            out.write(chunk)
+    return buffer.getvalue()
