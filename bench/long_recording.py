@@ -75,11 +75,10 @@ def window_seconds(shape: dict) -> float:
     with torch.inference_mode():
         began = time.perf_counter()
         encoded = model.model.encoder(features)
-        tokens, past = torch.tensor([[config.decoder_start_token_id]]), None
+        tokens, cache = torch.tensor([[config.decoder_start_token_id]]), None
         for _ in range(TOKENS):
-            out = model(encoder_outputs=encoded, decoder_input_ids=tokens[:, -1:], past_key_values=past,
-                        use_cache=True)
-            past = out.past_key_values
+            out = model(encoder_outputs=encoded, decoder_input_ids=tokens[:, -1:], cache=cache, use_cache=True)
+            cache = out.cache
             tokens = torch.cat([tokens, out.logits[:, -1:].argmax(-1)], dim=1)
         return time.perf_counter() - began
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import webvtt
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workers.subtitles import MIN_CUE_S, cues, paragraphs, to_srt, to_vtt
@@ -13,8 +13,11 @@ from workers.subtitles import MIN_CUE_S, cues, paragraphs, to_srt, to_vtt
 times = st.one_of(st.none(), st.floats(min_value=-5, max_value=4000, allow_nan=False))
 words = st.text(alphabet="ab <>&-\n", min_size=0, max_size=12)
 segments = st.lists(st.tuples(times, times, words), max_size=30)
+# A busy CI machine must not turn slow example generation into a failure.
+patient = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@patient
 @given(segments, st.floats(min_value=0.5, max_value=3700))
 def test_cues_are_increasing_non_empty_long_enough_and_keep_every_word(found, duration_s) -> None:
     made = cues(found, duration_s)
@@ -46,6 +49,7 @@ def test_srt_numbers_and_times_its_cues() -> None:
                    "3\n01:00:00,200 --> 01:01:01,000\npast the end\n")
 
 
+@patient
 @given(segments, st.floats(min_value=0.5, max_value=3700))
 def test_vtt_files_parse_as_webvtt_with_the_same_cues(found, duration_s) -> None:
     text = to_vtt(found, duration_s)
