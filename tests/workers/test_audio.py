@@ -25,7 +25,6 @@ from workers.audio import (
     AudioTooDense,
     AudioTooLong,
     Playlist,
-    Resampler,
     Samples,
     _probe,
     decode,
@@ -33,8 +32,8 @@ from workers.audio import (
     fetch_audio,
     open_audio,
     read_all,
-    resample,
 )
+from workers.resampling import Resampler, resample
 from workers.skill import BadInput, FileTooBig, SkillContext
 
 
