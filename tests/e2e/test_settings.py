@@ -159,5 +159,5 @@ def test_settings_survive_a_bot_restart(settings_stack: Stack, log_dir: Path) ->
                                {**settings_stack.env, "ADMIN_USERS": str(ADMIN)})
     wait_until(lambda: client.calls("getUpdates", since=since), "the new bot calling getUpdates", 60,
                settings_stack.bot)
-    assert ask(client, user, "/settings")["text"] == texts.SETTINGS.format(language="Spanish", voice="off",
-                                                                            length="long")
+    assert ask(client, user, "/settings")["text"] == texts.SETTINGS.format(
+        language="Spanish", voice=texts.VOICE_REPLIES["off"], length="long")
