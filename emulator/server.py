@@ -42,11 +42,13 @@ MAX_BODY = media.LOCAL_LIMIT + media.MB  # users may send 2,000 MB; our own limi
 MAX_WAIT = 300.0
 WEB_DIR = Path(__file__).parent / "web"
 _TOKEN_IN_PATH = re.compile(r"bot[0-9]+(?::|%3A)[^/]+", re.IGNORECASE)
+# Local mode's file paths hold the token again, as a folder: /file/bot<token>//var/lib/telegram-bot-api/<token>/...
+_BARE_TOKEN = re.compile(r"(?<=/)[0-9]+(?::|%3A)[^/]+")
 
 
 def redact(path: str) -> str:
     """A request path safe to log."""
-    return _TOKEN_IN_PATH.sub("bot<token>", path)
+    return _BARE_TOKEN.sub("<token>", _TOKEN_IN_PATH.sub("bot<token>", path))
 
 
 def _ok(result: object) -> web.Response:

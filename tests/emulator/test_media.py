@@ -14,7 +14,7 @@ from telegram.error import BadRequest
 
 from emulator.client import EmulatorClient
 from emulator.media import audio_seconds
-from emulator.server import EmulatorThread
+from emulator.server import EmulatorThread, redact
 from tests import sounds
 from tests.emulator.conftest import USER, with_bot
 
@@ -66,6 +66,8 @@ def test_local_mode_without_a_shared_disk_serves_the_absolute_path_over_http(rem
     # PTB sees the path is not on this disk and asks the server's file URL for it, as with nginx beside the server.
     assert f"/file/bot{token}//var/lib/telegram-bot-api/{token}/voice/" in str(file.file_path)
     assert data == b"OggS not shared"
+    # The path holds the token twice (the server keeps each bot's files in a folder named after it): logs hold neither.
+    assert token not in redact(f"/file/bot{token}//var/lib/telegram-bot-api/{token}/voice/file_1.oga")
 
 
 def test_the_cloud_refuses_files_over_20_mb(emu: EmulatorThread, token: str, client: EmulatorClient) -> None:
