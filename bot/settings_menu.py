@@ -1,4 +1,5 @@
-"""/settings: the user's translation language, voice replies and answer length, changed with inline buttons.
+"""/settings: the user's translation language, what a voice note brings back and answer length, changed with
+inline buttons.
 
 The buttons save the same preferences /language and /voice set, so each setting has one value whichever way it
 was changed. A button's callback data is "set:<setting>:<value>"; anything else (a stale or forged button) gets a
@@ -16,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.preferences import ANSWER_LENGTH_PREF, ANSWER_LENGTHS, answer_length, load_prefs, save_pref
-from bot.speech import VOICE_PREF
+from bot.speech import VOICE_PREF, VOICE_REPLIES
 from bot.text_tools import TARGET_PREF, default_target, interface
 from shared.languages import Language
 
@@ -27,11 +28,10 @@ PATTERN = rf"^{PREFIX}:"  # the callback data this module's handler takes
 # Common /translate targets, by their own names; /language takes any other.
 LANGUAGE_CHOICES = [("English", "eng_Latn"), ("Deutsch", "deu_Latn"), ("Español", "spa_Latn"),
                     ("Français", "fra_Latn"), ("Русский", "rus_Cyrl"), ("中文", "zho_Hans")]
-VOICE_CHOICES = ("on", "off")
 # A setting's name in callback data → the preference it saves and the values a button may carry.
 CHOICES: dict[str, tuple[str, tuple[str, ...]]] = {
     "lang": (TARGET_PREF, tuple(code for _, code in LANGUAGE_CHOICES)),
-    "voice": (VOICE_PREF, VOICE_CHOICES),
+    "voice": (VOICE_PREF, VOICE_REPLIES),
     "len": (ANSWER_LENGTH_PREF, ANSWER_LENGTHS),
 }
 
@@ -54,9 +54,9 @@ def render(words: ModuleType, target: Language, voice: str, length: str,
 
     languages = [button(label, "lang", code, target.code) for label, code in LANGUAGE_CHOICES]
     keyboard = [languages[:3], languages[3:],
-                [button(words.VOICE_BUTTONS[v], "voice", v, voice) for v in VOICE_CHOICES],
+                [button(words.VOICE_BUTTONS[v], "voice", v, voice) for v in VOICE_REPLIES],
                 [button(words.LENGTH_BUTTONS[v], "len", v, length) for v in ANSWER_LENGTHS]]
-    text = words.SETTINGS.format(language=target.name_in(ui), voice=words.SETTING_VALUES[voice],
+    text = words.SETTINGS.format(language=target.name_in(ui), voice=words.VOICE_REPLIES[voice],
                                  length=words.SETTING_VALUES[length])
     return text, InlineKeyboardMarkup(keyboard)
 
@@ -64,7 +64,8 @@ def render(words: ModuleType, target: Language, voice: str, length: str,
 async def menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str, InlineKeyboardMarkup]:
     """The settings message of the user behind this update, with their current values."""
     r, user_id = context.bot_data["redis"], update.effective_user.id
-    voice = "on" if (await load_prefs(r, user_id)).get(VOICE_PREF) == "on" else "off"
+    voice = (await load_prefs(r, user_id)).get(VOICE_PREF, "off")
+    voice = voice if voice in VOICE_REPLIES else "off"
     return render(texts.get(update), await default_target(update, context), voice, await answer_length(r, user_id),
                   interface(update))
 

@@ -39,14 +39,16 @@ HELP = (
     "/cancel — cancel your requests that are still waiting\n"
     "/status — which workers are online, on which device, and how many jobs wait\n"
     "\n"
-    "🎙 Voice notes, audio files and round videos — I reply with what was said.\n"
-    "/srt — subtitles as an .srt file: reply /srt to a voice note, or send a file with the caption /srt\n"
+    "🎙 Voice notes, audio files and round videos — I reply with what was said, in paragraphs (recordings up "
+    "to the owner's limit, hours long with a local Bot API server). In groups: reply /transcribe to one.\n"
+    "/transcribe timestamps — as a reply to a recording: its transcript with the time of each paragraph\n"
+    "/srt or /vtt — subtitles as an .srt or a WebVTT file: reply to a recording, or send it with that caption\n"
     "/speechlang de — the language you speak in recordings (/speechlang auto to detect it)\n"
     "/voice on — voice mode: I answer your voice notes in chat, as text and as a voice note (/voice off)\n"
     "/say hello there — I read a text aloud as a voice note, in the voice of its language (or reply /say to a "
     "message)\n"
     "/classify dog barking, vacuum cleaner — reply to a recording and I rank the labels by how it sounds\n\n"
-    "⚙️ /settings — buttons for your translation language, voice replies and answer length\n"
+    "⚙️ /settings — buttons for your translation language, what a voice note brings back, and answer length\n"
     "/help — this message\n\n"
     "Every message gets exactly one answer; while I work you'll see \"typing…\"."
 )
@@ -126,12 +128,23 @@ MESSAGE_KINDS = [
 ]
 
 SAY_USAGE = "Tell me what to say, e.g. /say hello there, or reply /say to a message."
-SRT_USAGE = ("Reply /srt to a voice note or audio file and I'll send its subtitles as an .srt file "
-             "(or send the file with the caption /srt).")
+SUBTITLES_USAGE = ("Reply /{kind} to a voice note or audio file and I'll send its subtitles as a .{kind} file "
+                   "(or send the file with the caption /{kind}).")
+TRANSCRIBE_USAGE = ("Reply /transcribe to a voice note, audio file or video and I'll send what was said; "
+                    "/transcribe timestamps adds the time each paragraph starts.")
+TRANSCRIBE_GROUP_USAGE = ("Reply /transcribe to a voice note or audio file and I'll send what was said "
+                          "(/transcribe timestamps adds times). Transcribing every voice note in this group is "
+                          "{current}; the group's admins switch it with /transcribe on or /transcribe off.")
+TRANSCRIBE_GROUP_SET = {
+    "on": "🎙 From now on I transcribe every voice note in this group.",
+    "off": "🔇 From now on I transcribe a voice note here only when someone replies /transcribe to it.",
+}
+TRANSCRIBE_ADMINS_ONLY = "Only this group's admins can change that."
 CLASSIFY_USAGE = ("Reply to a voice note or audio file with labels separated by commas, e.g. "
                   "/classify dog barking, vacuum cleaner, rain — I'll rank them by how the recording sounds.")
 VOICE_USAGE = ("Voice mode is {current}. With /voice on, I answer your voice notes in chat, as text and as a "
-               "voice note; /voice off goes back to plain transcripts.")
+               "voice note; /voice off goes back to plain transcripts. /settings has a third choice: the "
+               "transcript as a file only.")
 VOICE_SET = {
     "on": "🎙 Voice mode is on: send me a voice note and I'll answer it, in text and aloud.",
     "off": "📝 Voice mode is off: I'll reply to voice notes with their transcript.",
@@ -162,7 +175,9 @@ COMMANDS = [
     ("cancel", "Cancel your waiting requests"),
     ("status", "Workers online and jobs waiting"),
     ("say", "Read a text aloud: /say hello there"),
+    ("transcribe", "Transcript of a recording: reply /transcribe to it"),
     ("srt", "Subtitles for a recording: reply /srt to it"),
+    ("vtt", "WebVTT subtitles for a recording: reply /vtt to it"),
     ("classify", "Rank sound labels: reply /classify dog, rain"),
     ("voice", "Answer voice notes aloud: /voice on or off"),
     ("speechlang", "Language of your recordings: /speechlang en"),
@@ -175,14 +190,17 @@ STATUS_WAITING = "Your requests waiting: {waiting}"
 SETTINGS = (
     "⚙️ Your settings\n\n"
     "🌐 /translate without a language translates into: {language}\n"
-    "🎙 Voice replies to voice notes: {voice}\n"
+    "🎙 A voice note brings back: {voice}\n"
     "📏 Answer length: {length}\n\n"
     "Tap a button to change a setting. For any other translation language send /language and its name, "
     "e.g. /language italian."
 )
 # How each setting's values are shown, in the message and on the buttons.
 SETTING_VALUES = {"on": "on", "off": "off", "short": "short", "normal": "normal", "long": "long"}
-VOICE_BUTTONS = {"on": "🎙 Voice on", "off": "📝 Voice off"}
+# What a voice note brings back (the `voice` setting: off is the plain transcript, on is voice mode).
+VOICE_REPLIES = {"off": "its transcript", "on": "its transcript and a spoken chat answer (voice mode)",
+                 "file": "its transcript, as a file only"}
+VOICE_BUTTONS = {"off": "📝 Transcript", "on": "🎙 + answer", "file": "📄 As a file"}
 LENGTH_BUTTONS = {"short": "Short", "normal": "Normal", "long": "Long"}
 SETTING_SAVED = "Saved"
 SETTING_STALE = "That button is out of date. Send /settings for fresh ones."

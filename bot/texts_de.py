@@ -28,9 +28,12 @@ HELP = (
     "/cancel — deine noch wartenden Anfragen abbrechen\n"
     "/status — welche Worker online sind, auf welchem Gerät, und wie viele Aufträge warten\n"
     "\n"
-    "🎙 Sprachnachrichten, Audiodateien und runde Videos — ich antworte mit dem, was gesagt wurde.\n"
-    "/srt — Untertitel als .srt-Datei: antworte mit /srt auf eine Sprachnachricht, oder schick eine Datei mit der "
-    "Bildunterschrift /srt\n"
+    "🎙 Sprachnachrichten, Audiodateien und runde Videos — ich antworte mit dem, was gesagt wurde, in Absätzen "
+    "(bis zur Grenze des Betreibers, mit einem lokalen Bot-API-Server stundenlang). In Gruppen: antworte mit "
+    "/transcribe darauf.\n"
+    "/transcribe timestamps — als Antwort auf eine Aufnahme: ihre Abschrift mit der Zeit jedes Absatzes\n"
+    "/srt oder /vtt — Untertitel als .srt- oder WebVTT-Datei: antworte damit auf eine Aufnahme, oder schick sie "
+    "mit dieser Bildunterschrift\n"
     "/speechlang de — die Sprache, die du in Aufnahmen sprichst (/speechlang auto, um sie zu erkennen)\n"
     "/voice on — Sprachmodus: ich beantworte deine Sprachnachrichten im Chat, als Text und als Sprachnachricht "
     "(/voice off)\n"
@@ -38,7 +41,8 @@ HELP = (
     "antworte mit /say auf eine Nachricht)\n"
     "/classify dog barking, vacuum cleaner — antworte auf eine Aufnahme, und ich ordne die Begriffe danach, "
     "wie die Aufnahme klingt\n\n"
-    "⚙️ /settings — Knöpfe für deine Übersetzungssprache, Sprachantworten und die Länge der Antworten\n"
+    "⚙️ /settings — Knöpfe für deine Übersetzungssprache, was eine Sprachnachricht zurückbringt, und die Länge "
+    "der Antworten\n"
     "/help — diese Nachricht\n\n"
     "Jede Nachricht bekommt genau eine Antwort; während ich arbeite, siehst du \"schreibt…\"."
 )
@@ -127,12 +131,24 @@ MESSAGE_KINDS = [
 
 SAY_USAGE = ("Sag mir, was ich sagen soll, z. B. /say hallo zusammen, oder antworte mit /say auf eine "
              "Nachricht.")
-SRT_USAGE = ("Antworte mit /srt auf eine Sprachnachricht oder Audiodatei, und ich schicke ihre Untertitel als "
-             ".srt-Datei (oder schick die Datei mit der Bildunterschrift /srt).")
+SUBTITLES_USAGE = ("Antworte mit /{kind} auf eine Sprachnachricht oder Audiodatei, und ich schicke ihre Untertitel "
+                   "als .{kind}-Datei (oder schick die Datei mit der Bildunterschrift /{kind}).")
+TRANSCRIBE_USAGE = ("Antworte mit /transcribe auf eine Sprachnachricht, Audiodatei oder ein Video, und ich schicke, "
+                    "was gesagt wurde; /transcribe timestamps fügt die Anfangszeit jedes Absatzes hinzu.")
+TRANSCRIBE_GROUP_USAGE = ("Antworte mit /transcribe auf eine Sprachnachricht oder Audiodatei, und ich schicke, was "
+                          "gesagt wurde (/transcribe timestamps fügt Zeiten hinzu). Jede Sprachnachricht dieser "
+                          "Gruppe abschreiben: {current}; die Admins der Gruppe schalten es mit /transcribe on oder "
+                          "/transcribe off.")
+TRANSCRIBE_GROUP_SET = {
+    "on": "🎙 Ab jetzt schreibe ich jede Sprachnachricht in dieser Gruppe ab.",
+    "off": "🔇 Ab jetzt schreibe ich eine Sprachnachricht hier nur ab, wenn jemand mit /transcribe darauf antwortet.",
+}
+TRANSCRIBE_ADMINS_ONLY = "Das können nur die Admins dieser Gruppe ändern."
 CLASSIFY_USAGE = ("Antworte auf eine Sprachnachricht oder Audiodatei mit Begriffen, durch Kommas getrennt, z. B. "
                   "/classify dog barking, vacuum cleaner, rain — ich ordne sie danach, wie die Aufnahme klingt.")
 VOICE_USAGE = ("Der Sprachmodus steht auf „{current}“. Mit /voice on beantworte ich deine Sprachnachrichten im "
-               "Chat, als Text und als Sprachnachricht; /voice off schaltet zurück auf reine Abschriften.")
+               "Chat, als Text und als Sprachnachricht; /voice off schaltet zurück auf reine Abschriften. In "
+               "/settings gibt es eine dritte Wahl: die Abschrift nur als Datei.")
 VOICE_SET = {
     "on": "🎙 Der Sprachmodus ist an: Schick mir eine Sprachnachricht, und ich beantworte sie schriftlich und "
           "laut.",
@@ -165,7 +181,9 @@ COMMANDS = [
     ("cancel", "Deine wartenden Anfragen abbrechen"),
     ("status", "Worker online und wartende Aufträge"),
     ("say", "Einen Text vorlesen: /say hallo zusammen"),
+    ("transcribe", "Abschrift einer Aufnahme: antworte mit /transcribe darauf"),
     ("srt", "Untertitel einer Aufnahme: antworte mit /srt darauf"),
+    ("vtt", "WebVTT-Untertitel einer Aufnahme: antworte mit /vtt darauf"),
     ("classify", "Geräusche einordnen: antworte mit /classify dog, rain"),
     ("voice", "Sprachnachrichten laut beantworten: /voice on oder off"),
     ("speechlang", "Sprache deiner Aufnahmen: /speechlang de"),
@@ -178,13 +196,15 @@ STATUS_WAITING = "Deine wartenden Anfragen: {waiting}"
 SETTINGS = (
     "⚙️ Deine Einstellungen\n\n"
     "🌐 /translate ohne Sprache übersetzt in: {language}\n"
-    "🎙 Gesprochene Antworten auf Sprachnachrichten: {voice}\n"
+    "🎙 Eine Sprachnachricht bringt zurück: {voice}\n"
     "📏 Länge der Antworten: {length}\n\n"
     "Tippe auf einen Knopf, um etwas zu ändern. Für jede andere Übersetzungssprache schick /language und ihren "
     "Namen, z. B. /language italian."
 )
 SETTING_VALUES = {"on": "an", "off": "aus", "short": "kurz", "normal": "normal", "long": "lang"}
-VOICE_BUTTONS = {"on": "🎙 Sprache an", "off": "📝 Sprache aus"}
+VOICE_REPLIES = {"off": "ihre Abschrift", "on": "ihre Abschrift und eine gesprochene Antwort (Sprachmodus)",
+                 "file": "ihre Abschrift, nur als Datei"}
+VOICE_BUTTONS = {"off": "📝 Abschrift", "on": "🎙 + Antwort", "file": "📄 Als Datei"}
 LENGTH_BUTTONS = {"short": "Kurz", "normal": "Normal", "long": "Lang"}
 SETTING_SAVED = "Gespeichert"
 SETTING_STALE = "Dieser Knopf ist veraltet. Schick /settings für neue."

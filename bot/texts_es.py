@@ -25,14 +25,17 @@ HELP = (
     "/cancel: cancelar tus peticiones que aún esperan\n"
     "/status: qué workers están en línea, en qué dispositivo y cuántos trabajos esperan\n"
     "\n"
-    "🎙 Notas de voz, archivos de audio y vídeos redondos: respondo con lo que se dijo.\n"
-    "/srt: subtítulos en un archivo .srt: responde /srt a una nota de voz, o envía un archivo con el pie /srt\n"
+    "🎙 Notas de voz, archivos de audio y vídeos redondos: respondo con lo que se dijo, en párrafos (hasta el "
+    "límite del administrador; horas con un servidor local de la Bot API). En grupos: responde /transcribe a una.\n"
+    "/transcribe timestamps: como respuesta a una grabación, su transcripción con la hora de cada párrafo\n"
+    "/srt o /vtt: subtítulos en un archivo .srt o WebVTT: responde a una grabación, o envíala con ese pie\n"
     "/speechlang es: el idioma que hablas en las grabaciones (/speechlang auto para detectarlo)\n"
     "/voice on: modo de voz: respondo a tus notas de voz en el chat, con texto y con una nota de voz "
     "(/voice off)\n"
     "/say hola a todos: leo un texto en voz alta con la voz de su idioma (o responde /say a un mensaje)\n"
     "/classify dog barking, vacuum cleaner: responde a una grabación y ordeno las etiquetas según cómo suena\n\n"
-    "⚙️ /settings: botones para tu idioma de traducción, las respuestas de voz y la longitud de las respuestas\n"
+    "⚙️ /settings: botones para tu idioma de traducción, lo que devuelve una nota de voz y la longitud de las "
+    "respuestas\n"
     "/help: este mensaje\n\n"
     "Cada mensaje recibe exactamente una respuesta; mientras trabajo verás \"escribiendo…\"."
 )
@@ -114,12 +117,24 @@ MESSAGE_KINDS = [
 ]
 
 SAY_USAGE = "Dime qué decir, p. ej. /say hola a todos, o responde /say a un mensaje."
-SRT_USAGE = ("Responde /srt a una nota de voz o a un archivo de audio y te enviaré sus subtítulos en un archivo .srt "
-             "(o envía el archivo con el pie /srt).")
+SUBTITLES_USAGE = ("Responde /{kind} a una nota de voz o a un archivo de audio y te enviaré sus subtítulos en un "
+                   "archivo .{kind} (o envía el archivo con el pie /{kind}).")
+TRANSCRIBE_USAGE = ("Responde /transcribe a una nota de voz, un archivo de audio o un vídeo y te enviaré lo que se "
+                    "dijo; /transcribe timestamps añade la hora a la que empieza cada párrafo.")
+TRANSCRIBE_GROUP_USAGE = ("Responde /transcribe a una nota de voz o a un archivo de audio y te enviaré lo que se "
+                          "dijo (/transcribe timestamps añade las horas). Transcribir cada nota de voz de este "
+                          "grupo: {current}; los administradores del grupo lo cambian con /transcribe on o "
+                          "/transcribe off.")
+TRANSCRIBE_GROUP_SET = {
+    "on": "🎙 A partir de ahora transcribo cada nota de voz de este grupo.",
+    "off": "🔇 A partir de ahora solo transcribo una nota de voz aquí cuando alguien le responde /transcribe.",
+}
+TRANSCRIBE_ADMINS_ONLY = "Solo los administradores de este grupo pueden cambiar eso."
 CLASSIFY_USAGE = ("Responde a una nota de voz o archivo de audio con etiquetas separadas por comas, p. ej. "
                   "/classify dog barking, vacuum cleaner, rain: las ordeno según cómo suena la grabación.")
 VOICE_USAGE = ("El modo de voz está en «{current}». Con /voice on respondo a tus notas de voz en el chat, con texto "
-               "y con una nota de voz; /voice off vuelve a las transcripciones.")
+               "y con una nota de voz; /voice off vuelve a las transcripciones. /settings tiene una tercera opción: "
+               "la transcripción solo como archivo.")
 VOICE_SET = {
     "on": "🎙 Modo de voz activado: envíame una nota de voz y la responderé por escrito y en voz alta.",
     "off": "📝 Modo de voz desactivado: responderé a las notas de voz con su transcripción.",
@@ -150,7 +165,9 @@ COMMANDS = [
     ("cancel", "Cancelar tus peticiones en espera"),
     ("status", "Workers en línea y trabajos en espera"),
     ("say", "Leer un texto en voz alta: /say hola a todos"),
+    ("transcribe", "Transcripción de una grabación: responde /transcribe"),
     ("srt", "Subtítulos de una grabación: responde /srt"),
+    ("vtt", "Subtítulos WebVTT de una grabación: responde /vtt"),
     ("classify", "Ordenar etiquetas de sonido: responde /classify dog, rain"),
     ("voice", "Responder notas de voz en voz alta: /voice on u off"),
     ("speechlang", "Idioma de tus grabaciones: /speechlang es"),
@@ -163,13 +180,15 @@ STATUS_WAITING = "Tus peticiones en espera: {waiting}"
 SETTINGS = (
     "⚙️ Tus ajustes\n\n"
     "🌐 /translate sin idioma traduce a: {language}\n"
-    "🎙 Respuestas de voz a las notas de voz: {voice}\n"
+    "🎙 Una nota de voz devuelve: {voice}\n"
     "📏 Longitud de las respuestas: {length}\n\n"
     "Pulsa un botón para cambiar un ajuste. Para cualquier otro idioma de traducción envía /language y su nombre, "
     "p. ej. /language italian."
 )
 SETTING_VALUES = {"on": "sí", "off": "no", "short": "corta", "normal": "normal", "long": "larga"}
-VOICE_BUTTONS = {"on": "🎙 Voz sí", "off": "📝 Voz no"}
+VOICE_REPLIES = {"off": "su transcripción", "on": "su transcripción y una respuesta hablada (modo de voz)",
+                 "file": "su transcripción, solo como archivo"}
+VOICE_BUTTONS = {"off": "📝 Transcripción", "on": "🎙 + respuesta", "file": "📄 Como archivo"}
 LENGTH_BUTTONS = {"short": "Corta", "normal": "Normal", "long": "Larga"}
 SETTING_SAVED = "Guardado"
 SETTING_STALE = "Ese botón está desactualizado. Envía /settings para obtener botones nuevos."

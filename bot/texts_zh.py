@@ -27,13 +27,16 @@ HELP = (
     "/cancel —— 取消你仍在等待的请求\n"
     "/status —— 哪些 worker 在线、在什么设备上，以及有多少任务在等待\n"
     "\n"
-    "🎙 语音消息、音频文件和圆形视频 —— 我会回复其中说了什么。\n"
-    "/srt —— 以 .srt 文件提供字幕：回复一条语音消息并发送 /srt，或发送文件时以 /srt 作为说明\n"
+    "🎙 语音消息、音频文件和圆形视频 —— 我会分段回复其中说了什么"
+    "（时长以管理者设定的上限为准，使用本地 Bot API 服务器时可达数小时）。"
+    "在群组中：回复一条录音并发送 /transcribe。\n"
+    "/transcribe timestamps —— 回复一段录音：给出带每段开始时间的文字稿\n"
+    "/srt 或 /vtt —— 以 .srt 或 WebVTT 文件提供字幕：回复一段录音，或发送文件时以它作为说明\n"
     "/speechlang zh —— 你在录音中说的语言（/speechlang auto 自动识别）\n"
     "/voice on —— 语音模式：我会在聊天中以文字和语音回答你的语音消息（/voice off 关闭）\n"
     "/say hello there —— 我用文本所用语言的声音把它朗读成语音消息（或回复一条消息并发送 /say）\n"
     "/classify dog barking, vacuum cleaner —— 回复一段录音，我按声音的相符程度给这些标签排序\n\n"
-    "⚙️ /settings —— 用按钮设置翻译语言、语音回复和回答长度\n"
+    "⚙️ /settings —— 用按钮设置翻译语言、语音消息带回什么，以及回答长度\n"
     "/help —— 本消息\n\n"
     "每条消息都只会得到一个回答；我工作时你会看到“正在输入…”。"
 )
@@ -107,11 +110,24 @@ MESSAGE_KINDS = [
 ]
 
 SAY_USAGE = "告诉我要说什么，例如 /say hello there，或回复一条消息并发送 /say。"
-SRT_USAGE = ("回复一条语音消息或音频文件并发送 /srt，我会把它的字幕作为 .srt 文件发给你"
-             "（或发送文件时以 /srt 作为说明）。")
+SUBTITLES_USAGE = ("回复一条语音消息或音频文件并发送 /{kind}，我会把它的字幕作为 .{kind} 文件发给你"
+                   "（或发送文件时以 /{kind} 作为说明）。")
+TRANSCRIBE_USAGE = ("回复一条语音消息、音频文件或视频并发送 /transcribe，我会发给你其中说了什么；"
+                    "/transcribe timestamps 会加上每段的开始时间。")
+TRANSCRIBE_GROUP_USAGE = ("回复一条语音消息或音频文件并发送 /transcribe，我会发给你其中说了什么"
+                          "（/transcribe timestamps 加上时间）。"
+                          "转写本群的每条语音消息：{current}；"
+                          "群管理员可以用 /transcribe on 或 /transcribe off 切换。")
+TRANSCRIBE_GROUP_SET = {
+    "on": "🎙 从现在起，我会转写本群的每条语音消息。",
+    "off": "🔇 从现在起，只有当有人回复语音消息并发送 /transcribe 时，我才会转写它。",
+}
+TRANSCRIBE_ADMINS_ONLY = "只有本群的管理员可以更改这一设置。"
 CLASSIFY_USAGE = ("回复一条语音消息或音频文件，附上用逗号分隔的标签，例如 "
                   "/classify dog barking, vacuum cleaner, rain —— 我会按录音的声音给它们排序。")
-VOICE_USAGE = "语音模式：{current}。用 /voice on，我会在聊天中以文字和语音回答你的语音消息；/voice off 则只回复文字稿。"
+VOICE_USAGE = ("语音模式：{current}。用 /voice on，我会在聊天中以文字和语音回答你的语音消息；"
+               "/voice off 则只回复文字稿。"
+               "/settings 里还有第三个选项：只以文件形式发送文字稿。")
 VOICE_SET = {
     "on": "🎙 语音模式已开启：给我发语音消息，我会用文字和语音回答。",
     "off": "📝 语音模式已关闭：我会用文字稿回复语音消息。",
@@ -141,7 +157,9 @@ COMMANDS = [
     ("cancel", "取消你在等待的请求"),
     ("status", "在线的 worker 和等待的任务"),
     ("say", "朗读文本：/say hello there"),
+    ("transcribe", "录音的文字稿：回复录音并发送 /transcribe"),
     ("srt", "录音的字幕：回复录音并发送 /srt"),
+    ("vtt", "录音的 WebVTT 字幕：回复录音并发送 /vtt"),
     ("classify", "给声音标签排序：回复 /classify dog, rain"),
     ("voice", "用语音回答语音消息：/voice on 或 off"),
     ("speechlang", "你录音的语言：/speechlang zh"),
@@ -154,12 +172,13 @@ STATUS_WAITING = "你在等待的请求：{waiting}"
 SETTINGS = (
     "⚙️ 你的设置\n\n"
     "🌐 未指定语言时 /translate 翻译成：{language}\n"
-    "🎙 用语音回复语音消息：{voice}\n"
+    "🎙 语音消息带回：{voice}\n"
     "📏 回答长度：{length}\n\n"
     "点按钮即可更改设置。要使用其他翻译语言，请发送 /language 加语言名称，例如 /language italian。"
 )
 SETTING_VALUES = {"on": "开", "off": "关", "short": "短", "normal": "正常", "long": "长"}
-VOICE_BUTTONS = {"on": "🎙 语音开", "off": "📝 语音关"}
+VOICE_REPLIES = {"off": "文字稿", "on": "文字稿和语音回答（语音模式）", "file": "文字稿，仅作为文件"}
+VOICE_BUTTONS = {"off": "📝 文字稿", "on": "🎙 + 回答", "file": "📄 作为文件"}
 LENGTH_BUTTONS = {"short": "短", "normal": "正常", "long": "长"}
 SETTING_SAVED = "已保存"
 SETTING_STALE = "这个按钮已过期。发送 /settings 获取新的按钮。"

@@ -46,6 +46,9 @@ CHAT_ACTIONS = {
 }
 NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are exactly "
                 "the same as a current content and reply markup of the message")
+ADMIN_RIGHTS = ("can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+                "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories", "can_delete_stories",
+                "can_pin_messages")
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -345,7 +348,24 @@ def get_chat_info(bot: BotState, params: dict, files: dict) -> dict:
     return {**chat, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
 
 
+@method("getChatMember")
+def get_chat_member(bot: BotState, params: dict, files: dict) -> dict:
+    """A user's status in a chat: creator, administrator or member, as the control API's users said."""
+    chat = get_chat(bot, params.get("chat_id"))
+    user_id = param_int(params, "user_id")
+    status = bot.members.get((chat["id"], user_id))
+    if status is None or user_id not in bot.users:
+        raise bad_request("user not found")
+    member = {"status": status, "user": bot.users[user_id]}
+    if status == "creator":
+        member["is_anonymous"] = False
+    if status == "administrator":
+        member.update({right: right in ADMIN_RIGHTS for right in (*ADMIN_RIGHTS, "can_be_edited", "is_anonymous",
+                                                                  "can_promote_members")})
+    return member
+
+
 @method("getFile")
 def get_file(bot: BotState, params: dict, files: dict) -> dict:
     """File metadata with the path to download it from."""
-    return media.file_object(media.get_file(bot, str(params.get("file_id") or "")))
+    return media.file_object(bot, media.get_file(bot, str(params.get("file_id") or "")))

@@ -10,6 +10,7 @@ import time
 from emulator import media
 from emulator.markup import utf16_len
 from emulator.state import (
+    MEMBER_STATUSES,
     BotState,
     ensure_chat,
     ensure_user,
@@ -55,6 +56,10 @@ def _sender_and_chat(bot: BotState, fields: dict) -> tuple[dict, dict]:
         raise bad_request(f"chat_type must be one of {', '.join(CHAT_TYPES)}")
     user = ensure_user(bot, user_id, fields.get("first_name") or "Test", fields.get("username"),
                        fields.get("language_code", "en"))
+    status = fields.get("member_status") or bot.members.get((chat_id, user_id), "member")
+    if status not in MEMBER_STATUSES:
+        raise bad_request(f"member_status must be one of {', '.join(MEMBER_STATUSES)}")
+    bot.members[(chat_id, user_id)] = status  # e.g. "administrator": what getChatMember says of this user here
     return user, ensure_chat(bot, chat_id, chat_type, user, fields.get("chat_title"))
 
 
@@ -76,7 +81,7 @@ def _content(bot: BotState, fields: dict, upload: media.Upload | None) -> dict:
     if content:
         content.update({"caption_entities": e} if (e := _entities(fields, "caption_entities", caption)) else {})
     # Users may send what the Bot API refuses from a bot (a 0-byte file), so tests can check bots cope with it.
-    obj = media.create_media(bot, kind, upload.data, upload.content_type, upload.filename, fields, allow_empty=True)
+    obj = media.create_media(bot, kind, upload.data, upload.content_type, upload.filename, fields, from_user=True)
     return {kind: obj, **content}
 
 

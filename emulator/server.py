@@ -38,15 +38,17 @@ REGISTRY = web.AppKey("registry", Registry)
 NOTIFIERS = web.AppKey("notifiers", dict)
 DELIVERY = web.AppKey("delivery", WebhookDelivery)
 POLLERS = web.AppKey("pollers", dict)
-MAX_BODY = media.UPLOAD_LIMIT + media.MB  # our own limits answer first, with Telegram's wording
+MAX_BODY = media.LOCAL_LIMIT + media.MB  # users may send 2,000 MB; our own limits answer first, in Telegram's words
 MAX_WAIT = 300.0
 WEB_DIR = Path(__file__).parent / "web"
 _TOKEN_IN_PATH = re.compile(r"bot[0-9]+(?::|%3A)[^/]+", re.IGNORECASE)
+# Local mode's file paths hold the token again, as a folder: /file/bot<token>//var/lib/telegram-bot-api/<token>/...
+_BARE_TOKEN = re.compile(r"(?<=/)[0-9]+(?::|%3A)[^/]+")
 
 
 def redact(path: str) -> str:
     """A request path safe to log."""
-    return _TOKEN_IN_PATH.sub("bot<token>", path)
+    return _BARE_TOKEN.sub("<token>", _TOKEN_IN_PATH.sub("bot<token>", path))
 
 
 def _ok(result: object) -> web.Response:
@@ -164,6 +166,7 @@ async def download(request: web.Request) -> web.StreamResponse:
     path = unquote(request.match_info["path"])
     for stored in bot.files.values():
         if stored.file_path == path:
+            record_call(bot, "downloadFile", {"file_id": stored.file_id})  # so tests see who read files over HTTP
             return _file_response(stored)
     raise ApiError(404, "Not Found")
 
@@ -280,10 +283,11 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-def build_app(token: str | None = None) -> web.Application:
-    """The emulator app; with token, only that bot token is served."""
+def build_app(token: str | None = None, local: bool = False, files_dir: Path | None = None) -> web.Application:
+    """The emulator app; with token, only that bot token is served. `local` plays a telegram-bot-api server run
+    with --local (files up to 2,000 MB, absolute file paths), keeping its files in files_dir if given."""
     app = web.Application(middlewares=[_errors], client_max_size=MAX_BODY)
-    registry = Registry(token)
+    registry = Registry(token, local, files_dir)
     notifiers: defaultdict[str, Notifier] = defaultdict(Notifier)
     registry.on_change = lambda changed: notifiers[changed].touch()
     app[REGISTRY], app[NOTIFIERS], app[POLLERS] = registry, notifiers, {}
@@ -313,19 +317,22 @@ class _RedactingAccessLogger(AbstractAccessLogger):
         self.logger.info("%s %s %s %.3fs", request.method, redact(request.path), response.status, time)
 
 
-def run_emulator(host: str = "127.0.0.1", port: int = 8081, token: str | None = None) -> None:
+def run_emulator(host: str = "127.0.0.1", port: int = 8081, token: str | None = None, local: bool = False,
+                 files_dir: Path | None = None) -> None:
     """Serve until SIGINT/SIGTERM."""
     if not logging.getLogger().handlers:  # run as a program: make the (redacted) access log visible
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    web.run_app(build_app(token), host=host, port=port, access_log_class=_RedactingAccessLogger,
+    web.run_app(build_app(token, local, files_dir), host=host, port=port, access_log_class=_RedactingAccessLogger,
                 shutdown_timeout=2, print=log.info)
 
 
 class EmulatorThread:
     """The emulator on a background event loop: `with EmulatorThread() as emu: emu.url`."""
 
-    def __init__(self, token: str | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, token: str | None = None, host: str = "127.0.0.1", port: int = 0, local: bool = False,
+                 files_dir: Path | None = None) -> None:
         self.token, self.host, self.port, self.url = token, host, port, ""
+        self.local, self.files_dir = local, files_dir
         self._loop = asyncio.new_event_loop()
         self._runner: web.AppRunner | None = None
         self._thread = threading.Thread(target=self._loop.run_forever, name="emulator", daemon=True)
@@ -337,7 +344,8 @@ class EmulatorThread:
         return self.url
 
     async def _start(self) -> None:
-        self._runner = web.AppRunner(build_app(self.token), access_log=None, shutdown_timeout=0.5)
+        self._runner = web.AppRunner(build_app(self.token, self.local, self.files_dir), access_log=None,
+                                     shutdown_timeout=0.5)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, self.port).start()
         host, port = self._runner.addresses[0][:2]
@@ -364,8 +372,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Pipegram Telegram Bot API emulator")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--local", action="store_true", help="play a telegram-bot-api server run with --local")
+    parser.add_argument("--files-dir", type=Path, help="local mode: keep files in this folder (a shared volume)")
     args = parser.parse_args()
-    run_emulator(args.host, args.port, os.environ.get("EMULATOR_TOKEN") or None)
+    run_emulator(args.host, args.port, os.environ.get("EMULATOR_TOKEN") or None, args.local, args.files_dir)
 
 
 if __name__ == "__main__":

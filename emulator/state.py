@@ -5,15 +5,19 @@ from __future__ import annotations
 import copy
 import hmac
 import re
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from emulator.validate import ApiError, bad_request
 
 TOKEN_RE = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")  # ASCII only (unlike \d); used with fullmatch
 BOT_USERNAME = "pipegram_bot"
+SERVER_DIR = "/var/lib/telegram-bot-api"  # where telegram-bot-api keeps files (its Docker images' --dir)
+MEMBER_STATUSES = ("creator", "administrator", "member")
 
 
 @dataclass
@@ -100,6 +104,11 @@ class BotState:
     chat_actions: list = field(default_factory=list)
     callbacks: dict = field(default_factory=dict)
     webhook: dict = field(default_factory=dict)
+    members: dict = field(default_factory=dict)  # (chat_id, user_id) -> "creator", "administrator" or "member"
+    # Local mode (a telegram-bot-api server run with --local): files up to 2,000 MB, and getFile gives an absolute
+    # path under this folder; written there when `files_on_disk`, else only served over HTTP at that path.
+    local_root: str | None = None
+    files_on_disk: bool = False
 
     def __post_init__(self) -> None:
         self.user = {
@@ -115,14 +124,21 @@ class BotState:
 
 
 class Registry:
-    """All bots served by one emulator, created lazily per token."""
+    """All bots served by one emulator, created lazily per token; in local mode like `telegram-bot-api --local`,
+    keeping files under files_dir (or, without one, at paths of a disk the workers do not share)."""
 
-    def __init__(self, token: str | None = None) -> None:
+    def __init__(self, token: str | None = None, local: bool = False, files_dir: Path | None = None) -> None:
         if token is not None and not TOKEN_RE.fullmatch(token):
             raise ValueError("token must look like 123456:ABC-def")
         self.fixed_token = token
+        self.local, self.files_dir = local or files_dir is not None, files_dir
         self.bots: dict[str, BotState] = {}
         self.on_change: Callable[[str], None] = lambda token: None
+
+    def _local_root(self, token: str) -> str | None:
+        if not self.local:
+            return None
+        return str((self.files_dir or Path(SERVER_DIR)) / token)
 
     def bot(self, token: str) -> BotState:
         """The state for token, or 401 for tokens this emulator does not serve."""
@@ -131,12 +147,15 @@ class Registry:
         ):
             raise ApiError(401, "Unauthorized")
         if token not in self.bots:
-            self.bots[token] = BotState(token, notify=lambda: self.on_change(token))
+            self.bots[token] = BotState(token, notify=lambda: self.on_change(token), local_root=self._local_root(token),
+                                        files_on_disk=self.files_dir is not None)
         return self.bots[token]
 
     def reset(self, token: str) -> None:
-        """Forget everything about one bot."""
-        self.bot(token)
+        """Forget everything about one bot (in local mode, its files on disk too)."""
+        bot = self.bot(token)
+        if bot.files_on_disk and bot.local_root:
+            shutil.rmtree(bot.local_root, ignore_errors=True)
         self.bots.pop(token, None)
         self.on_change(token)
 

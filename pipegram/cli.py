@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from pipegram import EMULATOR_PORT, LOCAL_TOKEN
 from shared.settings import ConfigError
@@ -38,7 +39,7 @@ def cmd_status(args: argparse.Namespace) -> None:
 def cmd_emulator(args: argparse.Namespace) -> None:
     from emulator.server import run_emulator
 
-    run_emulator(host=args.host, port=args.port, token=args.token)
+    run_emulator(host=args.host, port=args.port, token=args.token, local=args.local, files_dir=args.files_dir)
 
 
 def cmd_up(args: argparse.Namespace) -> None:
@@ -77,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument("--host", default="127.0.0.1")
     emulator.add_argument("--port", type=int, default=EMULATOR_PORT)
     emulator.add_argument("--token", help="accept only this token (default: any well-formed token)")
+    emulator.add_argument("--local", action="store_true",
+                          help="act as Telegram's Bot API server run with --local: files up to 2,000 MB, "
+                               "getFile answers an absolute path (set TELEGRAM_LOCAL_MODE=true on bot and workers)")
+    emulator.add_argument("--files-dir", type=Path,
+                          help="with --local: write files under this folder, as a volume shared with the workers "
+                               "(without it, workers fetch them over HTTP)")
     chat = sub.add_parser("chat", help="chat with the bot in this terminal, through the emulator")
     chat.add_argument("--api", default=f"http://127.0.0.1:{EMULATOR_PORT}")
     chat.add_argument("--token", default=os.environ.get("TELEGRAM_BOT_TOKEN", LOCAL_TOKEN))

@@ -18,6 +18,11 @@ def prefs_key(user_id: int) -> str:
     return f"{PREFIX}:prefs:{user_id}"
 
 
+def chat_prefs_key(chat_id: int) -> str:
+    """A group's settings (hash of name → value) that its admins set, e.g. transcribing every voice note."""
+    return f"{PREFIX}:chat-prefs:{chat_id}"
+
+
 def attempts_key(job_id: str) -> str:
     """How many times a job has started; bounds redelivery of a job that keeps killing workers."""
     return f"{PREFIX}:attempts:{job_id}"

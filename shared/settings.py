@@ -6,10 +6,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_API_URL = "https://api.telegram.org"
+MB = 1024 * 1024
+CLOUD_DOWNLOAD_LIMIT = 20 * MB  # getFile refuses larger files on Telegram's servers
+LOCAL_DOWNLOAD_LIMIT = 2000 * MB  # a telegram-bot-api server run with --local hands out files this big
+LOCAL_MAX_AUDIO_S = 3 * 3600  # PIPEGRAM_MAX_AUDIO_S's default in local mode, where long recordings can arrive
 
 
 class ConfigError(ValueError):
@@ -23,6 +27,8 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = TELEGRAM_API_URL
+    # The Bot API server at TELEGRAM_API_URL runs with --local: files up to 2,000 MB, getFile gives a path on its disk.
+    telegram_local_mode: bool = False
     redis_url: str = "redis://127.0.0.1:6379/0"
     pipegram_models: str = "default"
     allowed_users: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -75,6 +81,17 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _longer_recordings_in_local_mode(self) -> Settings:
+        if self.telegram_local_mode and "pipegram_max_audio_s" not in self.model_fields_set:
+            self.pipegram_max_audio_s = LOCAL_MAX_AUDIO_S
+        return self
+
+    @property
+    def download_limit_bytes(self) -> int:
+        """The largest file a bot may download from the Bot API server in use."""
+        return LOCAL_DOWNLOAD_LIMIT if self.telegram_local_mode else CLOUD_DOWNLOAD_LIMIT
 
     @property
     def token(self) -> str:

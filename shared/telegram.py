@@ -9,11 +9,11 @@ import re
 
 from telegram import Bot
 
-from shared.settings import Settings
+from shared.settings import CLOUD_DOWNLOAD_LIMIT, Settings
 
 MAX_MESSAGE_UTF16 = 4096
 MAX_CAPTION_UTF16 = 1024
-MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses larger files: bots cannot download them
+MAX_DOWNLOAD_BYTES = CLOUD_DOWNLOAD_LIMIT  # getFile refuses larger files: bots cannot download them
 # Opt in to PTB's coming behaviour (retry_after as a timedelta) instead of a deprecation warning per 429.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
@@ -25,7 +25,8 @@ JOB_FIELDS = ("job_id", "skill", "chat_id", "outcome")
 def make_bot(settings: Settings) -> Bot:
     """A PTB Bot that talks to TELEGRAM_API_URL (Telegram, or the emulator)."""
     api = settings.telegram_api_url
-    return Bot(settings.token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot")
+    return Bot(settings.token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot",
+               local_mode=settings.telegram_local_mode)
 
 
 def utf16_len(text: str) -> int:

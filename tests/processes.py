@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -85,3 +86,30 @@ def redis_answers(url: str) -> bool:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
     except redis.RedisError:
         return False
+
+
+def pool_child_pid(worker: Process, skill: str) -> int:
+    """The pid of the worker's pool child that serves skill (the last one to warm it up)."""
+    found = re.findall(rf"skill {skill} warm in [\d.]+ s \(pid (\d+)\)", worker.log())
+    if not found:
+        raise RuntimeError(f"{worker.name} has not warmed {skill}:\n{worker.tail()}")
+    return int(found[-1])
+
+
+class PeakMemory:
+    """How far a process's resident memory rose above where it was, from /proc (reset on entry, read on exit)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.growth_mb = pid, 0.0
+
+    def _kib(self, field: str) -> int:
+        status = Path(f"/proc/{self.pid}/status").read_text()
+        return int(re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE).group(1))  # type: ignore[union-attr]
+
+    def __enter__(self) -> PeakMemory:
+        Path(f"/proc/{self.pid}/clear_refs").write_text("5")  # the high-water mark starts again from here
+        self._start = self._kib("VmRSS")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.growth_mb = (self._kib("VmHWM") - self._start) / 1024

@@ -69,3 +69,24 @@ def test_bot_and_worker_are_probed_on_healthz_and_expose_metrics(docker_config: 
 def test_the_bot_image_installs_no_torch() -> None:
     bot_image = (ROOT / "docker" / "bot.Dockerfile").read_text()
     assert "[workers]" not in bot_image and "torch" not in bot_image.split("\n", 1)[1]
+
+
+def test_a_local_bot_api_server_is_an_optional_profile_sharing_its_files_with_workers(docker_config: Path) -> None:
+    plain = compose_config(docker_config, TELEGRAM_BOT_TOKEN="1:x")
+    assert plain.returncode == 0, plain.stderr
+    assert "telegram-bot-api" not in json.loads(plain.stdout)["services"]
+    result = compose_config(docker_config, "--profile", "local-api", TELEGRAM_BOT_TOKEN="1:x", TELEGRAM_API_ID="1",
+                            TELEGRAM_API_HASH="h", TELEGRAM_API_URL="http://telegram-bot-api:8081",
+                            TELEGRAM_LOCAL_MODE="true")
+    assert result.returncode == 0, result.stderr
+    services = json.loads(result.stdout)["services"]
+    server = services["telegram-bot-api"]
+    assert server["environment"]["TELEGRAM_LOCAL"] == "1" and server["environment"]["TELEGRAM_API_ID"] == "1"
+    [served] = [v for v in server["volumes"] if v["target"] == "/var/lib/telegram-bot-api"]
+    # getFile answers absolute paths under the server's folder: workers read them at the same path.
+    [shared] = [v for v in services["worker"]["volumes"] if v["target"] == "/var/lib/telegram-bot-api"]
+    assert shared["source"] == served["source"] and shared["read_only"] is True
+    for name in ("bot", "worker"):
+        assert services[name]["environment"]["TELEGRAM_LOCAL_MODE"] == "true"
+        assert services[name]["environment"]["TELEGRAM_API_URL"] == "http://telegram-bot-api:8081"
+    assert "ports" not in server  # the server has no authentication: this network only

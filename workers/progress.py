@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
 
 Listener = Callable[[int, int], None]
 _listener: ContextVar[Listener | None] = ContextVar("progress_listener", default=None)
@@ -30,28 +29,6 @@ def listening(listener: Listener) -> Iterator[None]:
         yield
     finally:
         _listener.reset(token)
-
-
-@contextmanager
-def counting_calls(obj: Any, name: str, total: int, per_call: int = 1) -> Iterator[None]:
-    """Report a step each time obj.<name> returns, e.g. a model's generate once per batch of audio chunks.
-
-    The method is wrapped on the instance for this block only: prefork workers run one job at a time.
-    """
-    original, calls = getattr(obj, name), 0
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
-        result = original(*args, **kwargs)
-        calls += 1
-        report(min(calls * per_call, total), total)
-        return result
-
-    setattr(obj, name, counted)
-    try:
-        yield
-    finally:
-        delattr(obj, name)
 
 
 def throttled(show: Callable[[int, int], None], every_s: float) -> Listener:

@@ -68,7 +68,8 @@ class WorkerState:
 
     @property
     def ctx(self) -> SkillContext:
-        return SkillContext(redis=self.redis, settings=self.settings, download=self.sender.download)
+        return SkillContext(redis=self.redis, settings=self.settings, download=self.sender.download,
+                            fetch_file=self.sender.open_file)
 
 
 def start(settings: Settings, skill_names: list[str], batching: bool = False) -> WorkerState:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
 import threading
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import IO, Any, TypeVar
 
-from telegram import InputFile, Message, ReplyParameters
+import httpx
+from telegram import File, InputFile, Message, ReplyParameters
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
@@ -19,7 +22,7 @@ from shared.settings import Settings
 from shared.telegram import MAX_CAPTION_UTF16, MAX_DOWNLOAD_BYTES, make_bot, split_message, utf16_len
 from workers import metrics
 from workers.ratelimit import SendRateLimiter
-from workers.skill import Attachment, Reply
+from workers.skill import Attachment, FileTooBig, Reply
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -27,8 +30,8 @@ T = TypeVar("T")
 MAX_SEND_ATTEMPTS = 5
 
 
-class FileTooBig(Exception):
-    """Telegram will not hand a bot this file: it is over the download limit."""
+class DownloadFailed(Exception):
+    """The Bot API server (or the file server beside it) did not hand over a file it listed."""
 
 
 class TelegramSender:
@@ -38,6 +41,7 @@ class TelegramSender:
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, name="telegram-sender", daemon=True).start()
         self.bot = make_bot(settings)
+        self.download_limit = settings.download_limit_bytes
         self.limiter = limiter
         self._initialized = False
 
@@ -70,9 +74,11 @@ class TelegramSender:
         caption = attachment.caption
         if utf16_len(caption) > MAX_CAPTION_UTF16:
             caption = split_message(caption, MAX_CAPTION_UTF16 - 1)[0] + "…"
+        # Telegram shows a long voice note sent without its duration as 0:00.
+        timed = {"duration": attachment.duration_s} if attachment.duration_s is not None else {}
         return await self._with_retry(chat_id, lambda: send(
             chat_id, InputFile(attachment.data, filename=attachment.filename), caption=caption or None,
-            reply_parameters=reply))
+            reply_parameters=reply, **timed))
 
     async def _send_piece(self, chat_id: int, text: str, reply: ReplyParameters | None,
                           parse_mode: str | None) -> Message:
@@ -107,6 +113,10 @@ class TelegramSender:
         return self.call(self._download(file_id, limit))
 
     async def _download(self, file_id: str, limit: int) -> bytes:
+        file = await self._get_file(file_id, limit)
+        return bytes(await file.download_as_bytearray())
+
+    async def _get_file(self, file_id: str, limit: int) -> File:
         try:
             file = await self.bot.get_file(file_id)
         except BadRequest as exc:
@@ -115,7 +125,16 @@ class TelegramSender:
             raise
         if (file.file_size or 0) > limit:
             raise FileTooBig(file_id)
-        return bytes(await file.download_as_bytearray())
+        return file
+
+    def open_file(self, file_id: str) -> IO[bytes]:
+        """A user's file to read, up to the server's download limit: in local mode the Bot API server's own copy
+        when its disk is shared with this worker, else downloaded (streamed) into a temporary file."""
+        file = self.call(self._get_file(file_id, self.download_limit))
+        path = str(file.file_path or "")
+        if Path(path).is_absolute() and Path(path).is_file():  # local mode, volume shared
+            return open(path, "rb")  # noqa: SIM115 -- the caller reads it for as long as it needs
+        return _stream_to_disk(path, self.download_limit, file_id)
 
     @contextmanager
     def showing(self, chat_id: int, action: str = ChatAction.TYPING, every_s: float = 4.0) -> Iterator[None]:
@@ -158,6 +177,28 @@ class TelegramSender:
                 self.call(self.bot.shutdown(), timeout=10)
         finally:
             self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+def _stream_to_disk(url: str, limit: int, file_id: str) -> IO[bytes]:
+    """The file at url (PTB's download URL: it holds the token, so it never reaches a log) in a temporary file."""
+    copy = tempfile.NamedTemporaryFile(prefix="pipegram-file-")  # noqa: SIM115 -- deleted when the caller drops it
+    try:
+        with httpx.stream("GET", url, timeout=httpx.Timeout(60, connect=10)) as response:
+            if response.status_code != 200:
+                raise DownloadFailed(f"file {file_id}: HTTP {response.status_code}")
+            for chunk in response.iter_bytes(1 << 20):
+                if copy.tell() + len(chunk) > limit:
+                    raise FileTooBig(file_id)
+                copy.write(chunk)
+    except httpx.HTTPError as exc:
+        copy.close()
+        raise DownloadFailed(f"file {file_id}: {type(exc).__name__}") from None  # its message has the URL
+    except BaseException:
+        copy.close()
+        raise
+    copy.flush()
+    copy.seek(0)
+    return copy
 
 
 async def _counted(call: Coroutine[Any, Any, T]) -> T:

@@ -12,9 +12,10 @@ A skill whose model is not a transformers pipeline (seq2seq, sentence-transforme
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 import redis
 
@@ -27,6 +28,10 @@ class BadInput(Exception):
     """The user's input cannot be served; the message says what went wrong and what to do."""
 
 
+class FileTooBig(Exception):
+    """Telegram will not hand a bot this file: it is over the download limit."""
+
+
 @dataclass(frozen=True)
 class Attachment:
     """A file for the chat: kind is voice, audio, photo or document (the Bot API's send method)."""
@@ -35,6 +40,7 @@ class Attachment:
     data: bytes
     filename: str
     caption: str = ""
+    duration_s: int | None = None  # a voice note's or audio file's length, which Telegram shows
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,15 @@ class SkillContext:
     settings: Settings
     # A user's file by its Telegram file_id (bots may download up to 20 MB).
     download: Callable[[str], bytes] = field(default=_no_downloads)
+    # The same as a readable, seekable file: the Bot API server's own copy in local mode, or a temporary one,
+    # up to the download limit (2,000 MB in local mode). Unset: `download` into memory.
+    fetch_file: Callable[[str], IO[bytes]] | None = None
+
+    def open_file(self, file_id: str) -> IO[bytes]:
+        """A user's file to read from, without holding a big one in memory where the worker can avoid it."""
+        if self.fetch_file is not None:
+            return self.fetch_file(file_id)
+        return io.BytesIO(self.download(file_id))
 
 
 class Skill(Protocol):

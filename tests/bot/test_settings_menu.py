@@ -17,13 +17,16 @@ from shared.settings import Settings
 def test_every_button_of_the_menu_parses_to_a_preference() -> None:
     german = find_language("de")
     assert german is not None
-    text, keyboard = render(texts, german, "on", "short")
-    assert "German" in text and "✅ Deutsch" in [b.text for row in keyboard.inline_keyboard for b in row]
+    text, keyboard = render(texts, german, "file", "short")
+    labels = [b.text for row in keyboard.inline_keyboard for b in row]
+    assert "German" in text and texts.VOICE_REPLIES["file"] in text
+    assert "✅ Deutsch" in labels and "✅ 📄 As a file" in labels and "📝 Transcript" in labels
     for row in keyboard.inline_keyboard:
         for button in row:
             assert isinstance(button.callback_data, str) and parse(button.callback_data) is not None
     assert parse("set:lang:deu_Latn") == (TARGET_PREF, "deu_Latn")
     assert parse("set:voice:off") == (VOICE_PREF, "off")
+    assert parse("set:voice:file") == (VOICE_PREF, "file")
     assert parse("set:len:long") == (ANSWER_LENGTH_PREF, "long")
 
 

@@ -33,8 +33,9 @@ class Stack:
 
 def start_stack(name: str, token: str, emulator_url: str, redis_url: str, log_dir: Path,
                 models: str = "tiny", cache: Path | None = None, shared_env: dict[str, str] | None = None,
-                **bot_env: str) -> Stack:
-    """Start a worker and a bot, and wait until the model is warm and the bot takes updates.
+                queues: tuple[str, ...] = (), **bot_env: str) -> Stack:
+    """Start a worker (serving queues, default all) and a bot, and wait until its models are warm and the bot
+    takes updates.
 
     Metrics ports are off unless shared_env (for both processes) sets them: stacks must not fight over ports.
     """
@@ -46,11 +47,13 @@ def start_stack(name: str, token: str, emulator_url: str, redis_url: str, log_di
            "PIPEGRAM_STATUS_AFTER_S": "600", **(shared_env or {})}
     client = EmulatorClient(emulator_url, token)
     client.reset()
-    worker = start(f"{name}-worker", [*PIPEGRAM, "worker", "--name", f"{name}@test"], log_dir, env)
+    served = ["--queues", ",".join(queues)] if queues else []
+    worker = start(f"{name}-worker", [*PIPEGRAM, "worker", "--name", f"{name}@test", *served], log_dir, env)
     bot = start(f"{name}-bot", [*PIPEGRAM, "bot"], log_dir, {**env, **bot_env})
     stack = Stack(client, redis_url, worker, bot, env)
+    skills = [skill for skill, queue in SKILL_QUEUES.items() if not queues or queue in queues]
     try:
-        wait_until(lambda: all(f"skill {skill} warm in" in worker.log() for skill in SKILL_QUEUES),
+        wait_until(lambda: all(f"skill {skill} warm in" in worker.log() for skill in skills),
                    "every skill warm", 180, worker)
         ready = "setWebhook" if "WEBHOOK_URL" in bot_env else "getUpdates"
         wait_until(lambda: client.calls(ready), f"the bot calling {ready}", 60, bot)

@@ -67,22 +67,24 @@ def prefs(stack: Stack, user_id: int) -> dict[bytes, bytes]:
 def test_settings_buttons_save_the_setting_and_edit_the_message(settings_stack: Stack) -> None:
     client, user = settings_stack.client, 9201
     menu = ask(client, user, "/settings")
-    assert menu["text"] == texts.SETTINGS.format(language="English", voice="off", length="normal")
-    assert {"✅ English", "Deutsch", "中文", "🎙 Voice on", "✅ 📝 Voice off", "Short", "✅ Normal", "Long"} <= set(
-        buttons(menu))
+    assert menu["text"] == texts.SETTINGS.format(language="English", voice=texts.VOICE_REPLIES["off"],
+                                                 length="normal")
+    assert {"✅ English", "Deutsch", "中文", "🎙 + answer", "✅ 📝 Transcript", "📄 As a file", "Short", "✅ Normal",
+            "Long"} <= set(buttons(menu))
     answer, edited = press(client, user, menu, buttons(menu)["Deutsch"])
     assert answer["text"] == texts.SETTING_SAVED and "✅ Deutsch" in buttons(edited)
-    assert edited["text"] == texts.SETTINGS.format(language="German", voice="off", length="normal")
-    press(client, user, edited, buttons(edited)["🎙 Voice on"])
+    assert edited["text"] == texts.SETTINGS.format(language="German", voice=texts.VOICE_REPLIES["off"],
+                                                   length="normal")
+    press(client, user, edited, buttons(edited)["🎙 + answer"])
     _, edited = press(client, user, edited, buttons(edited)["Short"])
-    assert edited["text"] == texts.SETTINGS.format(language="German", voice="on", length="short")
+    assert edited["text"] == texts.SETTINGS.format(language="German", voice=texts.VOICE_REPLIES["on"], length="short")
     assert prefs(settings_stack, user) == {b"translate_to": b"deu_Latn", b"voice": b"on", b"answer_length": b"short"}
     # The same settings as /language and /voice, whichever way they were set.
     assert ask(client, user, "/voice")["text"] == texts.VOICE_USAGE.format(current="on")
     assert ask(client, user, "/language")["text"] == texts.LANGUAGE_NOW.format(name="German", code="deu_Latn")
     ask(client, user, "/language french")
-    assert ask(client, user, "/settings")["text"] == texts.SETTINGS.format(language="French", voice="on",
-                                                                            length="short")
+    assert ask(client, user, "/settings")["text"] == texts.SETTINGS.format(
+        language="French", voice=texts.VOICE_REPLIES["on"], length="short")
     answer, _ = press(client, user, edited, buttons(edited)["✅ Short"])  # already chosen: nothing to edit
     assert answer["text"] == texts.SETTING_SAVED
 
@@ -132,9 +134,11 @@ def test_german_apps_get_german_replies_and_commands(settings_stack: Stack, emul
     assert ask(client, user, "/help", language_code="de-AT")["text"] == texts_de.HELP
     # The emulator's users say their language with every message, as Telegram's do.
     menu = ask(client, user, "/settings", language_code="de")
-    assert menu["text"] == texts_de.SETTINGS.format(language="Deutsch", voice="aus", length="normal")
+    assert menu["text"] == texts_de.SETTINGS.format(language="Deutsch", voice=texts_de.VOICE_REPLIES["off"],
+                                                    length="normal")
     _, edited = press(client, user, menu, buttons(menu)["Lang"])
-    assert edited["text"] == texts_de.SETTINGS.format(language="Deutsch", voice="aus", length="lang")
+    assert edited["text"] == texts_de.SETTINGS.format(language="Deutsch", voice=texts_de.VOICE_REPLIES["off"],
+                                                      length="lang")
     assert ask(client, user, "/stats", language_code="de")["text"] == texts_de.STATS_ONLY_ADMINS
     assert ask(client, 9302, "/start", language_code="fr")["text"] == texts.WELCOME.format(name="Test")
     commands = httpx.post(f"{emulator_url}/bot{TOKEN}/getMyCommands", json={"language_code": "de"}).json()["result"]
@@ -180,5 +184,5 @@ def test_settings_survive_a_bot_restart(settings_stack: Stack, log_dir: Path) ->
                                {**settings_stack.env, "ADMIN_USERS": str(ADMIN)})
     wait_until(lambda: client.calls("getUpdates", since=since), "the new bot calling getUpdates", 60,
                settings_stack.bot)
-    assert ask(client, user, "/settings")["text"] == texts.SETTINGS.format(language="Spanish", voice="off",
-                                                                            length="long")
+    assert ask(client, user, "/settings")["text"] == texts.SETTINGS.format(
+        language="Spanish", voice=texts.VOICE_REPLIES["off"], length="long")

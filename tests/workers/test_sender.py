@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import soundfile as sf
 
 from emulator.client import EmulatorClient
+from emulator.server import EmulatorThread
 from shared.settings import Settings
 from shared.telegram import MAX_DOWNLOAD_BYTES
+from tests import sounds
 from workers.sender import FileTooBig, TelegramSender
 from workers.skill import Attachment, Reply
 
@@ -82,3 +87,39 @@ def test_a_users_file_downloads_by_file_id_and_over_20_mb_is_refused(sender: Tel
         sender.download(big["audio"]["file_id"])
     with pytest.raises(FileTooBig):  # a lower limit is checked against getFile's file_size, before downloading
         sender.download(small["voice"]["file_id"], limit=4)
+
+
+def test_a_users_file_opens_as_a_temporary_copy_in_the_cloud(sender: TelegramSender, client: EmulatorClient) -> None:
+    sent = client.send_file("audio", b"ID3 some audio", filename="a.mp3", mime_type="audio/mpeg", user_id=CHAT)
+    with sender.open_file(sent["audio"]["file_id"]) as opened:
+        assert opened.read() == b"ID3 some audio" and Path(opened.name).is_file()
+    assert not Path(opened.name).exists()  # the copy goes with the file object
+    big = client.send_file("audio", bytes(MAX_DOWNLOAD_BYTES + 1), filename="long.mp3", mime_type="audio/mpeg",
+                           user_id=CHAT)
+    with pytest.raises(FileTooBig):
+        sender.open_file(big["audio"]["file_id"])
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared-volume", "over-http"])
+def test_local_mode_opens_big_files_from_the_servers_disk_or_over_http(tmp_path: Path, shared: bool) -> None:
+    token, big = "525252:local-sender", bytes(range(256)) * (90 * 1024 * 4)  # 90 MB
+    with EmulatorThread(local=True, files_dir=tmp_path if shared else None) as emu, \
+            EmulatorClient(emu.url, token) as client:
+        sent = client.send_file("document", big, filename="talk.wav", mime_type="audio/wav", user_id=CHAT)
+        sender = TelegramSender(Settings(_env_file=None, telegram_bot_token=token, telegram_api_url=emu.url,
+                                         telegram_local_mode=True))
+        try:
+            with sender.open_file(sent["document"]["file_id"]) as opened:
+                assert opened.read() == big
+                # Shared: the server's own file, no copy. Not shared: streamed into a temporary file.
+                assert opened.name.startswith(str(tmp_path)) == shared
+        finally:
+            sender.close()
+
+
+def test_voice_notes_go_out_with_their_duration(sender: TelegramSender, client: EmulatorClient, asked: int) -> None:
+    note = sounds.encode(sounds.tone(5.2), 48_000)
+    sender.send_reply(CHAT, Reply(files=(Attachment("voice", note, "speech.ogg", duration_s=5),)), reply_to=asked)
+    [item] = client.sent(CHAT, after=asked)
+    assert item["message"]["voice"]["duration"] == 5
+    assert round(sf.info(io.BytesIO(client.download(item["message"]["voice"]["file_id"]))).duration) == 5

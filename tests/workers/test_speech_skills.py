@@ -12,7 +12,7 @@ import soundfile as sf
 from shared.jobs import Job
 from shared.settings import Settings
 from tests import sounds
-from workers import progress
+from workers import audio, progress
 from workers.models import ModelSpec, load_pipeline
 from workers.skill import BadInput, SkillContext
 from workers.skills import chat, classify_sound, say, transcribe
@@ -39,29 +39,72 @@ def whisper(models_cache: Path):
 
 def test_a_spoken_voice_note_is_transcribed(whisper) -> None:
     recording = transcribe.preprocess(job("transcribe"), ctx_with(sounds.spoken("hello there, how are you")))
-    assert recording.language is None and not recording.subtitles
+    assert recording.language is None and 1.0 < recording.audio.duration_s < 5.0
     [transcript] = transcribe.forward(whisper, [recording], TINY)
     assert transcript.text and 1.0 < transcript.duration_s < 5.0
     assert transcribe.postprocess(transcript, job("transcribe"), ctx_with(b"")).text == transcript.text
 
 
-def test_45_seconds_transcribe_in_chunks_with_timestamps_in_a_set_language(whisper) -> None:
-    recording = transcribe.preprocess(job("transcribe", speech_language="de", srt=True),
+def test_45_seconds_transcribe_in_windows_with_timestamps_in_a_set_language(whisper) -> None:
+    recording = transcribe.preprocess(job("transcribe", speech_language="de"),
                                       ctx_with(sounds.encode(sounds.tone(45.0, 16_000), 16_000)))
-    assert recording.language == "de" and recording.subtitles
+    assert recording.language == "de"
     [transcript] = transcribe.forward(whisper, [recording], TINY)
     assert transcript.duration_s == pytest.approx(45.0, abs=0.1)
-    assert transcript.segments and all(start is not None for start, _, _ in transcript.segments)
+    assert transcript.segments and all(0 <= start <= 45 for start, _, _ in transcript.segments)
+    assert any(start >= 20 for start, _, _ in transcript.segments)  # the second window was heard too
 
 
-def test_a_long_recording_reports_its_progress_chunk_by_chunk(whisper) -> None:
+def test_a_long_recording_reports_its_progress_window_by_window(whisper) -> None:
     recording = transcribe.preprocess(job("transcribe"), ctx_with(sounds.encode(sounds.tone(70.0, 16_000), 16_000)))
     reports: list[tuple[int, int]] = []
     with progress.listening(lambda done, total: reports.append((done, total))):
         transcribe.forward(whisper, [recording], TINY)
-    assert reports == [(1, 3), (2, 3), (3, 3)]  # 30 s windows overlapping by 5 s on each side
-    assert [transcribe.chunk_count(s) for s in (5, 30, 45, 70)] == [1, 1, 2, 3]
-    assert "generate" not in vars(whisper.model)  # the model is left as it was
+    assert reports == [(1, 3), (2, 3), (3, 3)]  # windows of up to 30 s
+
+
+def test_windows_end_at_pauses_and_silent_ones_skip_the_model() -> None:
+    rate = 16_000
+    speech = sounds.tone(35.0, rate)
+    speech[int(22.5 * rate):int(23.0 * rate)] = 0  # a pause at 22.5-23 s
+    recording = np.concatenate([speech, np.zeros(60 * rate, dtype=np.float32), sounds.tone(5.0, rate)])
+    blocks = (recording[i:i + 7_777] for i in range(0, len(recording), 7_777))
+    cut = [(w.start_s, w.end_s, w.silent) for w in transcribe.windows(blocks, rate)]
+    assert 22.5 < cut[0][1] < 23.0  # at the pause, not in the middle of a word at 30 s
+    assert [silent for _, _, silent in cut] == [False, False, True, False]
+    assert all(end - start <= 30 for start, end, _ in cut)
+    assert cut[-1][1] == pytest.approx(100.0) and all(a[1] == b[0] for a, b in zip(cut, cut[1:], strict=False))
+
+
+class CountingPipe:
+    """Stands in for a Whisper pipeline at 8 kHz: records the windows it was given, hears one word in each."""
+
+    feature_extractor = type("FeatureExtractor", (), {"sampling_rate": 8_000})()
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[list[np.ndarray], dict]] = []
+
+    def __call__(self, windows: list[np.ndarray], **kwargs) -> list[dict]:
+        self.calls.append((windows, kwargs))
+        return [{"text": " word", "chunks": [{"timestamp": (1.0, 2.0), "text": " word"}]} for _ in windows]
+
+
+def test_an_hour_of_mostly_silence_reaches_the_model_only_where_there_is_sound() -> None:
+    rate, hour = 8_000, 3600
+    sound = np.zeros(hour * rate, dtype=np.float32)
+    for minute in (0, 30, 59):
+        sound[minute * 60 * rate:(minute * 60 + 3) * rate] = sounds.tone(3.0, rate)
+    pipe = CountingPipe()
+    recording = transcribe.Recording(audio.Samples(sound, rate), "fr")
+    [transcript] = transcribe.forward(pipe, [recording], ModelSpec("tiny", batch_size=2, generate={"num_beams": 2}))
+    windows = [window for batch, _ in pipe.calls for window in batch]
+    assert len(windows) == 3 and all(len(window) <= 30 * rate for window in windows)
+    assert pipe.calls[0][1]["return_timestamps"] is True
+    assert pipe.calls[0][1]["generate_kwargs"] == {"num_beams": 2, "language": "fr"}
+    # Each word is placed on the recording's clock, in the window that held its sound.
+    assert [minute for minute in (0, 30, 59) for start, _, _ in transcript.segments
+            if minute * 60 - 30 < start < minute * 60 + 3] == [0, 30, 59]
+    assert transcript.duration_s == pytest.approx(hour)
 
 
 def test_an_unknown_spoken_language_is_refused_with_advice() -> None:
@@ -69,29 +112,40 @@ def test_an_unknown_spoken_language_is_refused_with_advice() -> None:
         transcribe.preprocess(job("transcribe", speech_language="ga"), ctx_with(b""))  # Irish: not in Whisper
 
 
-def test_srt_cues_are_numbered_timed_and_kept_within_the_recording() -> None:
-    srt = transcribe.to_srt([(0.0, 1.5, " Hello."), (1.5, None, " there "), (3600.2, 3700.0, "past the end"),
-                             (2.0, 2.5, "  ")], duration_s=3661.0)
-    assert srt == ("1\n00:00:00,000 --> 00:00:01,500\nHello.\n\n"
-                   "2\n00:00:01,500 --> 01:01:01,000\nthere\n\n"
-                   "3\n01:00:00,200 --> 01:01:01,000\npast the end\n")
+def transcript_of(*segments: tuple[float, float | None, str], duration_s: float = 60.0) -> transcribe.Transcript:
+    return transcribe.Transcript(list(segments), duration_s)
 
 
-def test_transcript_replies_long_as_a_file_srt_as_a_document_voice_mode_on_to_chat() -> None:
+def test_transcript_replies_long_as_a_file_srt_and_vtt_as_documents_voice_mode_on_to_chat() -> None:
     ctx = ctx_with(b"")
-    long = transcribe.Transcript("word " * 1000, [(0.0, 2.0, "word")], 2.0)
+    long = transcript_of(*[(float(i), float(i) + 1, "word " * 10) for i in range(100)], duration_s=100.0)
     reply = transcribe.postprocess(long, job("transcribe"), ctx)
-    assert reply.text == long.text and [f.filename for f in reply.files] == ["transcript.txt"]
+    assert reply.text.split() == long.text.split() and [f.filename for f in reply.files] == ["transcript.txt"]
     [srt] = transcribe.postprocess(long, job("transcribe", srt=True), ctx).files
     assert (srt.kind, srt.filename) == ("document", "transcript.srt") and srt.data.startswith(b"1\n00:00:00,000")
-    voice = transcribe.postprocess(transcribe.Transcript("hi there", [], 1.0),
+    [vtt] = transcribe.postprocess(long, job("transcribe", vtt=True), ctx).files
+    assert vtt.filename == "transcript.vtt" and vtt.data.startswith(b"WEBVTT\n\n00:00:00.000 --> ")
+    voice = transcribe.postprocess(transcript_of((0.0, 1.0, "hi there")),
                                    job("transcribe", voice_mode=True, length="short"), ctx)
     [followup] = voice.followups
     assert (followup.skill, followup.text, followup.options) == ("chat", "hi there", {"speak": True,
                                                                                      "length": "short"})
     assert (followup.chat_id, followup.message_id) == (1, 7)
-    assert transcribe.postprocess(transcribe.Transcript("", [], 1.0), job("transcribe"), ctx).text == \
-        transcribe.NOTHING_HEARD
+    assert transcribe.postprocess(transcript_of(), job("transcribe"), ctx).text == transcribe.NOTHING_HEARD
+    assert transcribe.postprocess(transcript_of(), job("transcribe", vtt=True), ctx).text == transcribe.NOTHING_HEARD
+
+
+def test_a_transcript_comes_in_paragraphs_at_pauses_with_timestamps_or_as_a_file_only_on_request() -> None:
+    ctx, heard = ctx_with(b""), transcript_of((0.0, 2.0, " Hello there."), (2.1, 4.0, "How are you?"),
+                                              (65.0, 67.0, "After a pause."), duration_s=70.0)
+    assert transcribe.postprocess(heard, job("transcribe"), ctx).text == \
+        "Hello there. How are you?\n\nAfter a pause."
+    assert transcribe.postprocess(heard, job("transcribe", timestamps=True), ctx).text == \
+        "[0:00] Hello there. How are you?\n\n[1:05] After a pause."
+    only_file = transcribe.postprocess(heard, job("transcribe", reply="file"), ctx)
+    [document] = only_file.files
+    assert only_file.text == "" and document.filename == "transcript.txt"
+    assert document.data.decode() == "Hello there. How are you?\n\nAfter a pause."
 
 
 def test_a_chat_answer_asked_to_speak_goes_on_to_say(redis_url: str) -> None:
@@ -141,26 +195,6 @@ def test_classify_ranks_every_label_with_a_score(models_cache: Path) -> None:
     assert [score for _, score in ranking] == sorted((score for _, score in ranking), reverse=True)
     text = classify_sound.postprocess(ranking, job("classify_sound"), ctx_with(b"")).text
     assert "1. " in text and "2. " in text and np.isfinite(ranking[0][1])
-
-
-class EightKilohertzPipe:
-    """Stands in for a pipeline whose model hears 8 kHz: records what it was given."""
-
-    feature_extractor = type("FeatureExtractor", (), {"sampling_rate": 8_000})()
-
-    def __call__(self, audio: dict, **kwargs) -> dict:
-        self.audio, self.kwargs = audio, kwargs
-        return {"text": " heard", "chunks": [{"timestamp": (0.0, None), "text": " heard"}]}
-
-
-def test_audio_reaches_the_pipeline_at_its_own_rate_with_chunking_and_timestamps() -> None:
-    pipe = EightKilohertzPipe()
-    recording = transcribe.Recording(sounds.tone(2.0, 16_000), "fr", subtitles=False)
-    [transcript] = transcribe.forward(pipe, [recording], ModelSpec("tiny", generate={"num_beams": 2}))
-    assert pipe.audio["sampling_rate"] == 8_000 and len(pipe.audio["raw"]) == 16_000
-    assert pipe.kwargs["chunk_length_s"] == 30 and pipe.kwargs["return_timestamps"] is True
-    assert pipe.kwargs["generate_kwargs"] == {"num_beams": 2, "language": "fr"}
-    assert transcript == transcribe.Transcript("heard", [(0.0, None, " heard")], 2.0)
 
 
 @pytest.mark.parametrize("skill", [transcribe, say, classify_sound], ids=lambda skill: skill.__name__.rsplit(".")[-1])

@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -83,6 +84,41 @@ def test_segment_overlays_masks_on_the_photo(models_cache: Path) -> None:
     overlay = Image.open(io.BytesIO(attachment.data)).convert("RGB")
     assert overlay.size == (64, 48) and attachment.caption.endswith("region(s)")
     assert overlay.tobytes() != scene(64, 48).tobytes()
+
+
+class SpyPipe:
+    """The real tiny SAM pipeline, remembering what each call was given."""
+
+    def __init__(self, pipe: Any) -> None:
+        self.pipe, self.calls = pipe, []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.pipe, name)
+
+    def __call__(self, image: Image.Image, **options: Any) -> Any:
+        self.calls.append((image.size, options))
+        return self.pipe(image, **options)
+
+
+def test_segment_runs_the_model_at_its_input_size_and_maps_the_masks_back(models_cache: Path) -> None:
+    spy = SpyPipe(load_pipeline(segment.TASK, segment.TINY_MODEL, TINY, models_cache, segment.load))
+    photo = scene(1600, 1200)
+    spec = ModelSpec("tiny", generate={"points_per_crop": 4, "points_per_batch": 10_000})
+    [segments] = segment.forward(spy, [photo], spec)
+    [(seen, options)] = spy.calls
+    assert seen == (32, 24)  # the tiny SAM's input size: its longest_edge
+    assert options["points_per_crop"] == 4 and options["points_per_batch"] == segment.POINTS_PER_BATCH
+    assert segments.masks and all(np.asarray(mask).shape == (24, 32) for mask in segments.masks)
+    [overlay] = segment.postprocess(segments, job("segment"), context({})).files
+    assert Image.open(io.BytesIO(overlay.data)).size == (1600, 1200)
+
+
+def test_points_per_batch_are_bounded_by_the_masks_memory() -> None:
+    assert segment.points_per_batch((32, 24)) == segment.POINTS_PER_BATCH
+    at_1024 = segment.points_per_batch((1024, 768))
+    assert 1 <= at_1024 < segment.POINTS_PER_BATCH and at_1024 * 3 * 1024 * 768 * 8 <= segment.MASK_BATCH_BYTES
+    assert segment.points_per_batch((1024, 768), free_bytes=200 * 1024 * 1024) < at_1024  # a nearly full GPU
+    assert segment.points_per_batch((20_000, 20_000)) == 1
 
 
 def test_segment_without_torchvision_says_how_to_install_it() -> None:

@@ -16,6 +16,7 @@ TASK = "zero-shot-audio-classification"
 TINY_MODEL = "clap"
 
 RATE = 48_000  # CLAP hears up to 24 kHz; decoding at Whisper's 16 kHz would throw the top half away
+HEARD_S = 60  # CLAP listens to 10 s (a random crop of longer sound): the first minute is plenty to choose from
 MAX_LABELS = 20
 
 NEED_LABELS = ("Give me at least two labels separated by commas, as a reply to a voice note or audio file, "
@@ -41,13 +42,13 @@ def parse_labels(text: str) -> list[str]:
 
 
 def preprocess(job: Job, ctx: SkillContext) -> Question:
-    """Check the labels, then download and decode the recording."""
+    """Check the labels, then download and decode the recording (its first minute)."""
     labels = parse_labels(job.text)
     if len(labels) < 2:
         raise BadInput(NEED_LABELS)
     if len(labels) > MAX_LABELS:
         raise BadInput(TOO_MANY.format(n=len(labels), limit=MAX_LABELS))
-    return Question(fetch_audio(job, ctx, RATE), labels)
+    return Question(fetch_audio(job, ctx, RATE, keep_s=HEARD_S), labels)
 
 
 def forward(pipe: Any, batch: list[Question], spec: ModelSpec) -> list[list[tuple[str, float]]]:

@@ -14,7 +14,7 @@ import numpy as np
 from shared.jobs import Job
 from shared.languages import ENGLISH, Language
 from workers import texts
-from workers.audio import encode_voice
+from workers.audio import encode_voice, shown_seconds
 from workers.language_id import detect
 from workers.models import ModelSpec
 from workers.skill import Attachment, BadInput, Reply, SkillContext
@@ -110,4 +110,5 @@ def postprocess(speech: Spoken, job: Job, ctx: SkillContext) -> Reply:
         raise BadInput(texts.for_language(job.language).NO_VOICE.format(
             language=speech.missing.language.name_in(job.language), languages=names))
     assert speech.samples is not None
-    return Reply(files=(Attachment("voice", encode_voice(speech.samples, speech.rate), "speech.ogg"),))
+    return Reply(files=(Attachment("voice", encode_voice(speech.samples, speech.rate), "speech.ogg",
+                                   duration_s=shown_seconds(len(speech.samples) / speech.rate)),))
