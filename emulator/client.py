@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from emulator.state import one_line
+
 
 class EmulatorError(RuntimeError):
     """The control API answered with ok=false."""
@@ -144,7 +146,4 @@ def _clean(query: dict) -> dict:
 
 
 def _preview(item: dict) -> str:
-    message = item["message"]
-    text = message.get("text") or message.get("caption") or "[media]"
-    flags = " (deleted)" if item.get("deleted") else ""
-    return (text[:80] + ("..." if len(text) > 80 else "")) + flags
+    return one_line(item["message"], 80) + (" (deleted)" if item.get("deleted") else "")

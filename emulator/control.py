@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 import re
 import secrets
 import time
@@ -11,16 +12,19 @@ from emulator import media
 from emulator.markup import utf16_len
 from emulator.state import (
     BotState,
+    chat_name,
     ensure_chat,
     ensure_user,
     get_message,
     new_message,
+    one_line,
     queue_update,
     reply_snapshot,
     store_message,
 )
 from emulator.validate import bad_request, check_caption, check_text, param_bool, param_int, param_json
 
+conversation = logging.getLogger("emulator.chat")  # one line per message; `pipegram up` shows them
 CHAT_TYPES = ("private", "group", "supergroup")
 USER_KINDS = ("voice", "audio", "photo", "document", "video_note", "sticker", "video", "animation")
 # Messages with no text or file, given as their Bot API object: {"location": {"latitude": 1, "longitude": 2}}.
@@ -94,6 +98,8 @@ def user_message(bot: BotState, fields: dict, upload: media.Upload | None = None
                                      "date": message["date"] - 60}
     store_message(bot, message)
     queue_update(bot, "message", message)
+    where = "" if chat["type"] == "private" else f" in {chat_name(chat)}"
+    conversation.info("%s%s → bot: %s", user["first_name"], where, one_line(message))
     return message
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import redis
 
-from pipegram.up import free_port
+from pipegram.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PIPEGRAM = [sys.executable, "-m", "pipegram.cli"]
