@@ -57,6 +57,12 @@ class EmulatorClient:
             body["chat_id"] = chat_id
         return self._call("POST", "messages", json=body)
 
+    def forward(self, message_id: int, *, from_chat_id: int, chat_id: int | None = None, user_id: int = 1001,
+                **fields: Any) -> dict:
+        """A user forwards a message (of the bot's or anyone's) into a chat: its content, with forward_origin."""
+        body = {"forward_message_id": message_id, "from_chat_id": from_chat_id, "user_id": user_id, **fields}
+        return self._call("POST", "messages", json=_clean({**body, "chat_id": chat_id}))
+
     def send_content(self, content: dict, *, chat_id: int | None = None, user_id: int = 1001, **fields: Any) -> dict:
         """A message with no text or file, e.g. {"location": {...}}, {"poll": {...}} or {"dice": {...}}."""
         return self._call("POST", "messages", json=_clean({"content": content, "chat_id": chat_id, "user_id": user_id,

@@ -25,7 +25,7 @@ from pipegram import LOCAL_TOKEN, rundir
 from pipegram.output import Child, Event, start_child
 from pipegram.ports import free_port, free_ports, port_free
 from pipegram.redisdb import foreign_keys, probe, shown
-from shared.settings import ConfigError, Settings, get_settings
+from shared.settings import ConfigError, Settings, get_settings, port_taken
 from shared.skills import SKILL_QUEUES
 
 PIPEGRAM = [sys.executable, "-m", "pipegram.cli"]
@@ -124,8 +124,9 @@ class Up:
         say(f"Telegram   the emulator at {api} (no TELEGRAM_BOT_TOKEN in the environment or .env)")
         return api
 
-    def metrics_ports(self) -> None:
-        """The default ports when free, else free ones; a port the user set must be free."""
+    def metrics_ports(self) -> str | None:
+        """Choose the metrics ports (the defaults when free, else free ones; one the user set must be free) and
+        return the summary's line about them."""
         listen, shown_ports = self.settings.pipegram_metrics_listen, []
         for field, span, who in (("pipegram_metrics_port", 1, "bot"), ("pipegram_worker_metrics_port", 2, "worker")):
             port = getattr(self.settings, field)
@@ -133,14 +134,14 @@ class Up:
                 continue
             if not all(port_free(port + offset, listen) for offset in range(span)):
                 if field in self.settings.model_fields_set:
-                    raise ConfigError(f"{field.upper()}={port}: the port is in use (another Pipegram?); choose a "
-                                      "free one, or 0 to serve no metrics")
+                    raise port_taken(field.upper(), port)
                 port = free_ports(span, listen)
             self.env[field.upper()] = str(port)
             shown_ports.append(f"{who} :{port}" + (f" and :{port + 1}" if span == 2 else ""))
-        if shown_ports:
-            host = "127.0.0.1" if listen in ("0.0.0.0", "::") else listen
-            say(f"Metrics    http://{host}:<port>/metrics and /healthz on {', '.join(shown_ports)}")
+        if not shown_ports:
+            return None
+        host = "127.0.0.1" if listen in ("0.0.0.0", "::") else listen
+        return f"Metrics    http://{host}:<port>/metrics and /healthz on {', '.join(shown_ports)}"
 
     def handle(self, event: Event) -> None:
         if event.kind == "show":
@@ -225,12 +226,14 @@ def run_all(emulator_port: int | None, verbose: bool = False) -> int:
     up = Up(settings, verbose)
     try:
         say(f"Starting Pipegram. Each process logs to {up.log_dir}/ (`pipegram up -v` prints it all here).")
+        metrics = up.metrics_ports()  # before starting anything: a port the user chose may be taken
         up.redis()
         api = None
         if settings.telegram_bot_token is None:
             api = up.emulator(emulator_port or settings.pipegram_emulator_port,
                               emulator_port is not None or "pipegram_emulator_port" in settings.model_fields_set)
-        up.metrics_ports()
+        if metrics:
+            say(metrics)
         redis_url = up.env.get("REDIS_URL", settings.redis_url)
         rundir.write_state(up.run_dir, rundir.UpState(os.getpid(), None if "@" in redis_url else redis_url, api))
         up.start("worker", [*PIPEGRAM, "worker"])

@@ -1,0 +1,77 @@
+"""`pipegram up`'s choices before it starts anything: which Redis it writes into, and which ports it serves on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from pipegram.up import Up
+from shared.settings import ConfigError, Settings
+from tests.processes import redis_answers, taken_port
+
+
+def up_with(tmp_path: Path, explicit: set[str], **values: object) -> Up:
+    """An Up whose settings hold `values`, of which only `explicit` count as set by the user."""
+    return Up(Settings.model_construct(_fields_set=explicit, pipegram_run_dir=tmp_path, **values), verbose=False)
+
+
+@pytest.fixture
+def database(redis_url: str) -> Iterator[tuple[str, redis.Redis]]:
+    """An empty database of the session's Redis, emptied again afterwards."""
+    url = f"{redis_url.rsplit('/', 1)[0]}/14"
+    r = redis.Redis.from_url(url)
+    r.flushdb()
+    yield url, r
+    r.flushdb()
+
+
+def test_a_default_database_with_other_keys_is_left_alone(tmp_path: Path, database: tuple[str, redis.Redis],
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    url, r = database
+    r.set("session:42", "another application's")
+    up = up_with(tmp_path, set(), redis_url=url)
+    try:
+        up.redis()
+        assert up.env["REDIS_URL"] != url and redis_answers(up.env["REDIS_URL"])
+    finally:
+        up.stop()
+    assert r.keys() == [b"session:42"]
+    assert "holds keys Pipegram did not create (e.g. 'session:42')" in capsys.readouterr().out
+
+
+def test_a_default_database_with_only_pipegram_keys_is_used(tmp_path: Path, database: tuple[str, redis.Redis],
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    url, r = database
+    r.hset("pipegram:prefs:42", "voice", "on")
+    r.lpush("text", "{}")
+    r.set("_kombu.binding.text", "")
+    up = up_with(tmp_path, set(), redis_url=url)
+    up.redis()
+    assert up.env["REDIS_URL"] == url and not up.children
+    assert f"Redis      {url}, the default" in capsys.readouterr().out
+
+
+def test_a_database_the_user_names_is_used_whatever_it_holds(tmp_path: Path,
+                                                             database: tuple[str, redis.Redis]) -> None:
+    url, r = database
+    r.set("session:42", "another application's")
+    up = up_with(tmp_path, {"redis_url"}, redis_url=url)
+    up.redis()
+    assert not up.children  # no Redis of its own: the children read REDIS_URL as the user set it
+
+
+def test_default_metrics_ports_move_when_taken_and_chosen_ones_must_be_free(tmp_path: Path) -> None:
+    with taken_port() as port:
+        moved = up_with(tmp_path, set(), pipegram_metrics_port=port, pipegram_worker_metrics_port=port,
+                        pipegram_metrics_listen="127.0.0.1")
+        line = moved.metrics_ports()
+        bot, worker = int(moved.env["PIPEGRAM_METRICS_PORT"]), int(moved.env["PIPEGRAM_WORKER_METRICS_PORT"])
+        assert port not in (bot, worker, worker + 1)
+        assert line is not None and f"bot :{bot}" in line and f"worker :{worker} and :{worker + 1}" in line
+        chosen = up_with(tmp_path, {"pipegram_worker_metrics_port"}, pipegram_metrics_port=0,
+                         pipegram_worker_metrics_port=port, pipegram_metrics_listen="127.0.0.1")
+        with pytest.raises(ConfigError, match=f"port {port} .*PIPEGRAM_WORKER_METRICS_PORT"):
+            chosen.metrics_ports()
