@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TORCH ?= torch==2.14.1 torchvision==0.29.1
 INSTALL_LOG := $(VENV)/install.log
 
-.PHONY: install run chat status test lint bench clean
+.PHONY: install run chat status test lint bench screenshot clean
 
 # pip's output goes to a log; only a failure shows its end.
 $(VENV)/.installed: pyproject.toml Makefile
@@ -40,6 +40,11 @@ test: lint
 
 bench: install
 	$(PY) bench/run.py
+
+# docs/webchat.png, the README's picture of the web chat, from a real conversation (tiny models unless
+# PIPEGRAM_MODELS says otherwise); needs Debian's chromium, espeak-ng and an emoji font, as the tests do.
+screenshot: install
+	$(PY) docs/webchat.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
