@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from shared.settings import Settings
+from shared.status import process_alive
 
 STATE_FILE = "up.json"
 
@@ -43,17 +44,7 @@ def read_state(run_dir: Path) -> UpState | None:
         state = UpState(**json.loads((run_dir / STATE_FILE).read_text()))
     except (OSError, ValueError, TypeError):
         return None
-    return state if _running(state.pid) else None
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return state if process_alive(state.pid) else None
 
 
 def join_running_up(settings: Settings) -> UpState | None:

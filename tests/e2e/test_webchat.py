@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Locator, Page
 
-from tests.browser import chromium
+from tests.browser import chromium, send
 from tests.e2e.conftest import MAIN_TOKEN, Stack
 from tests.processes import wait_until
 
@@ -22,12 +22,6 @@ BOB = "1"  # the page's second simulated user (id 4102), as the user picker's va
 
 def bot_messages(page: Page) -> Locator:
     return page.locator(".msg.bot")
-
-
-def send(page: Page, text: str) -> None:
-    page.fill("#text", text)
-    page.click("button[type=submit]")
-    page.locator(".msg.user", has_text=text).last.wait_for()
 
 
 def test_web_chat_text_photo_and_settings_buttons(stack: Stack, emulator_url: str, tmp_path: Path,

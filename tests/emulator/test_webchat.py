@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import io
 import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -17,7 +19,7 @@ from PIL import Image
 from emulator.client import EmulatorClient
 from emulator.server import EmulatorThread
 from pipegram import LOCAL_TOKEN
-from tests.browser import FAKE_MICROPHONE, chromium
+from tests.browser import FAKE_MICROPHONE, chromium, send
 from tests.emulator.conftest import FIXED_TOKEN, USER, with_bot
 
 pytestmark = pytest.mark.timeout(60)
@@ -108,23 +110,17 @@ def test_the_page_replies_to_and_forwards_the_bots_messages(emu: EmulatorThread,
     with chromium() as browser:
         page = browser.new_page()
         page.goto(f"{emu.url}/?token={token}")
-        page.fill("#text", "hi")
-        page.click("button[type=submit]")
-        page.locator(".msg.user").wait_for()
-        with ThreadPoolExecutor(1) as pool:
-            text, document = pool.submit(with_bot, emu, token, answer).result()
+        send(page, "hi")
+        text, document = as_the_bot(emu, token, answer)
 
         page.locator(".msg.bot", has_text="Guten Morgen").locator("button.reply").click()
         assert "Guten Morgen" in page.locator("#replying").inner_text()
-        page.fill("#text", "/translate english")
-        page.click("button[type=submit]")
+        send(page, "/translate english")
         page.locator(".msg.user", has_text="/translate english").locator(".quote", has_text="Guten Morgen").wait_for()
         assert page.locator("#replying").is_hidden()
         page.locator(".msg.bot", has_text="notes.txt").locator("button.forward").click()
         page.locator(".msg.user .forwarded", has_text="Forwarded from").wait_for()
-        page.fill("#text", "no reply this time")
-        page.click("button[type=submit]")
-        page.locator(".msg.user", has_text="no reply this time").wait_for()
+        send(page, "no reply this time")
     messages = [u.message for u in with_bot(emu, token, lambda bot: bot.get_updates()) if u.message]
     replying, forwarded, plain = messages[1:]
     assert replying.text == "/translate english" and replying.reply_to_message.message_id == text.message_id
@@ -141,12 +137,8 @@ def test_a_chosen_setting_stands_out_and_its_emoji_renders(emu: EmulatorThread, 
     with chromium() as browser:
         page = browser.new_page()
         page.goto(f"{emu.url}/?token={token}")
-        page.fill("#text", "/settings")
-        page.click("button[type=submit]")
-        page.locator(".msg.user").wait_for()
-        with ThreadPoolExecutor(1) as pool:
-            pool.submit(with_bot, emu, token, lambda bot: bot.send_message(4101, "Your settings",
-                                                                            reply_markup=keyboard)).result()
+        send(page, "/settings")
+        as_the_bot(emu, token, lambda bot: bot.send_message(4101, "Your settings", reply_markup=keyboard))
         chosen, other = page.locator(".keyboard button", has_text="English"), page.locator(".keyboard button",
                                                                                            has_text="Deutsch")
         chosen.wait_for()
@@ -157,6 +149,12 @@ def test_a_chosen_setting_stands_out_and_its_emoji_renders(emu: EmulatorThread, 
     assert _distance(*background) > 150, f"the chosen button looks like the others: {background}"
     green = sum(n for n, (r, g, b) in _colours(chosen_png) if g > r + 30 and g > b + 60)  # Noto's ✅: (124, 179, 66)
     assert green > 20, "the ✅ did not render in colour: install an emoji font (fonts-noto-color-emoji; .ci/run does)"
+
+
+def as_the_bot(emu: EmulatorThread, token: str, scenario: Callable[[telegram.Bot], Awaitable[Any]]) -> Any:
+    """with_bot from another thread: Playwright's sync API holds this thread's event loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(with_bot, emu, token, scenario).result()
 
 
 def _colours(image: Image.Image) -> list[tuple[int, tuple[int, int, int]]]:
