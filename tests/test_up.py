@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
 
+from pipegram.output import events_of
 from pipegram.up import Up
 from shared.settings import ConfigError, Settings
 from tests.processes import redis_answers, taken_port
@@ -75,3 +77,26 @@ def test_default_metrics_ports_move_when_taken_and_chosen_ones_must_be_free(tmp_
                          pipegram_worker_metrics_port=port, pipegram_metrics_listen="127.0.0.1")
         with pytest.raises(ConfigError, match=f"port {port} .*PIPEGRAM_WORKER_METRICS_PORT"):
             chosen.metrics_ports()
+
+
+def test_the_terminal_gets_the_conversation_and_problems_not_the_noise() -> None:
+    def seen(line: str, jobs: bool = False) -> list[tuple[str, str]]:
+        return [(event.kind, event.value) for event in events_of("worker", line, jobs)]
+
+    at = "2026-01-31 12:00:05,123"
+    said = f"{at} INFO emulator.chat MainProcess: Alice → bot: hello"
+    assert seen(said) == [("show", "12:00:05  Alice → bot: hello")]
+    assert seen(f"{at} INFO bot.app MainProcess: bot @pipegram_bot is up") == [("bot_up", "pipegram_bot")]
+    assert seen(f"{at} INFO workers.runner ForkPoolWorker-1: skill chat warm in 0.4 s (pid 7)") == [("warm", "chat")]
+    assert seen(f"{at} WARNING workers.sender ForkPoolWorker-1: Telegram asked to wait 3.0 s (attempt 1)") == [
+        ("show", "12:00:05  worker warning: Telegram asked to wait 3.0 s (attempt 1)")]
+    done = (f"{at} INFO workers.runner ForkPoolWorker-1: job 1a skill=chat chat=5 answered in 0.9 s (model 0.8 s) "
+            "after 0.1 s queued")
+    assert seen(done) == [] and seen(done, jobs=True)[0][0] == "show"  # shown only when no emulator shows messages
+    for noise in (f"{at} WARNING celery.redirected ForkPoolWorker-1: Loading weights: 100%|##########| 21/21",
+                  f"{at} INFO aiohttp.access MainProcess: POST /bot<token>/getUpdates 200 30.032s",
+                  " -------------- worker-1@vm v5.7.0 (collider)", "  _warn_or_raise_security_error(egid, euid)"):
+        assert seen(noise) == [], noise
+    as_json = json.dumps({"time": at, "level": "ERROR", "logger": "bot.handlers", "process": "MainProcess",
+                          "message": "not queued: Redis is gone"})
+    assert seen(as_json) == [("show", "12:00:05  worker error: not queued: Redis is gone")]  # LOG_FORMAT=json
