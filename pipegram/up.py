@@ -229,7 +229,9 @@ def run_all(emulator_port: int | None, verbose: bool = False) -> int:
         metrics = up.metrics_ports()  # before starting anything: a port the user chose may be taken
         up.redis()
         api = None
-        if settings.telegram_bot_token is None:
+        if settings.telegram_bot_token is not None:
+            say(f"Telegram   the Bot API at {settings.telegram_api_url}, as the bot of TELEGRAM_BOT_TOKEN")
+        else:
             api = up.emulator(emulator_port or settings.pipegram_emulator_port,
                               emulator_port is not None or "pipegram_emulator_port" in settings.model_fields_set)
         if metrics:
