@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
+import queue
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
 
-from pipegram.output import events_of
+from pipegram.output import Event, events_of, pump
 from pipegram.up import Up
 from shared.settings import ConfigError, Settings
 from tests.processes import redis_answers, taken_port
@@ -100,3 +102,14 @@ def test_the_terminal_gets_the_conversation_and_problems_not_the_noise() -> None
     as_json = json.dumps({"time": at, "level": "ERROR", "logger": "bot.handlers", "process": "MainProcess",
                           "message": "not queued: Redis is gone"})
     assert seen(as_json) == [("show", "12:00:05  worker error: not queued: Redis is gone")]  # LOG_FORMAT=json
+
+
+def test_every_line_goes_to_the_log_file_and_with_verbose_to_the_terminal(tmp_path: Path) -> None:
+    lines = [b"2026-01-31 12:00:05,123 INFO bot.app MainProcess: bot @pipegram_bot is up\n", b"a celery banner\n"]
+    for verbose in (False, True):
+        events: queue.Queue[Event] = queue.Queue()
+        pump("bot", io.BytesIO(b"".join(lines)), tmp_path / f"bot-{verbose}.log", events, verbose, jobs=False).join(10)
+        assert (tmp_path / f"bot-{verbose}.log").read_bytes() == b"".join(lines)
+        shown = [event.value for event in events.queue if event.kind == "show"]
+        assert shown == ([f"bot      | {line.decode().rstrip()}" for line in lines] if verbose else [])
+        assert [event.value for event in events.queue if event.kind == "bot_up"] == ["pipegram_bot"]
