@@ -24,11 +24,12 @@ install: $(VENV)/.installed
 run: install
 	@$(VENV)/bin/pipegram up $(if $(V),-v)
 
-# From a second terminal while `make run` runs: chat with the bot, or see the workers and queues.
-chat: install
+# From a second terminal while `make run` runs: chat with the bot, or see the workers and queues. They install only
+# into a missing venv (order-only), never under a running Pipegram.
+chat: | $(VENV)/.installed
 	@$(VENV)/bin/pipegram chat
 
-status: install
+status: | $(VENV)/.installed
 	@$(VENV)/bin/pipegram status
 
 lint: install
