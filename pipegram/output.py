@@ -19,9 +19,10 @@ _BOT_UP = re.compile(r"^bot @(\S+) is up")
 _WARM = re.compile(r"^skill (\S+) warm in")
 _JOB_DONE = re.compile(r"^job \S+ skill=.* in [\d.]+ s \(model")
 CONVERSATION = "emulator.chat"  # the emulator's one line per message, either way
-PROBLEMS = ("WARNING", "ERROR", "CRITICAL")
-# Loggers whose warnings are noise: Celery files whatever a pool child prints (progress bars) as a warning.
-QUIET = ("celery.redirected", "py.warnings")
+ERRORS = ("ERROR", "CRITICAL")
+# Warnings shown are Pipegram's own; libraries' (a model's unused weights, and whatever a pool child prints,
+# which Celery files as a warning of "celery.redirected") stay in the log file.
+OWN_LOGGERS = ("bot.", "workers.", "shared.", "emulator", "pipegram")
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def events_of(name: str, line: str, jobs: bool) -> list[Event]:
         return [Event("bot_up", bot.group(1))]
     if (warm := _WARM.match(message)) and logger == "workers.runner":
         return [Event("warm", warm.group(1))]
-    if record["level"] in PROBLEMS and logger not in QUIET:
+    if record["level"] in ERRORS or (record["level"] == "WARNING" and logger.startswith(OWN_LOGGERS)):
         return [Event("show", f"{at}  {name} {record['level'].lower()}: {message}")]
     if jobs and logger == "workers.runner" and _JOB_DONE.match(message):
         return [Event("show", f"{at}  {message}")]

@@ -96,6 +96,7 @@ def test_the_terminal_gets_the_conversation_and_problems_not_the_noise() -> None
             "after 0.1 s queued")
     assert seen(done) == [] and seen(done, jobs=True)[0][0] == "show"  # shown only when no emulator shows messages
     for noise in (f"{at} WARNING celery.redirected ForkPoolWorker-1: Loading weights: 100%|##########| 21/21",
+                  f"{at} WARNING transformers.modeling_utils ForkPoolWorker-1: Some weights were not used",
                   f"{at} INFO aiohttp.access MainProcess: POST /bot<token>/getUpdates 200 30.032s",
                   " -------------- worker-1@vm v5.7.0 (collider)", "  _warn_or_raise_security_error(egid, euid)"):
         assert seen(noise) == [], noise
