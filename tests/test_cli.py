@@ -70,16 +70,12 @@ def test_status_says_in_one_sentence_that_no_redis_answers() -> None:
     assert "secret" not in result.stderr
 
 
-def test_status_tells_a_foreign_redis_and_an_idle_pipegram_apart(redis_url: str) -> None:
-    base = redis_url.rsplit("/", 1)[0]
+def test_status_tells_a_foreign_redis_and_an_idle_pipegram_apart(own_redis_url: str) -> None:
+    base = own_redis_url.rsplit("/", 1)[0]
     foreign, idle = redis.Redis.from_url(f"{base}/12"), redis.Redis.from_url(f"{base}/13")
     foreign.set("session:42", "another application's")
     idle.hset(prefs_key(42), "voice", "on")  # Pipegram ran here once; no worker runs now
-    try:
-        elsewhere, asleep = run("status", REDIS_URL=f"{base}/12"), run("status", REDIS_URL=f"{base}/13")
-    finally:
-        foreign.flushdb()
-        idle.flushdb()
+    elsewhere, asleep = run("status", REDIS_URL=f"{base}/12"), run("status", REDIS_URL=f"{base}/13")
     assert elsewhere.returncode == 1 and elsewhere.stdout == ""
     assert elsewhere.stderr.startswith(f"No Pipegram runs on {base}/12: ") and len(elsewhere.stderr.splitlines()) == 1
     assert asleep.returncode == 1 and "Workers online: 0" in asleep.stdout

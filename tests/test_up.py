@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import queue
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,9 @@ def up_with(tmp_path: Path, explicit: set[str], **values: object) -> Up:
 
 
 @pytest.fixture
-def database(redis_url: str) -> Iterator[tuple[str, redis.Redis]]:
-    """An empty database of the session's Redis, emptied again afterwards."""
-    url = f"{redis_url.rsplit('/', 1)[0]}/14"
-    r = redis.Redis.from_url(url)
-    r.flushdb()
-    yield url, r
-    r.flushdb()
+def database(own_redis_url: str) -> tuple[str, redis.Redis]:
+    """An empty database, on a Redis of the test's own."""
+    return own_redis_url, redis.Redis.from_url(own_redis_url)
 
 
 def test_a_default_database_with_other_keys_is_left_alone(tmp_path: Path, database: tuple[str, redis.Redis],
