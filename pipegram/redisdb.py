@@ -46,6 +46,11 @@ def shown(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
 
+def reason(exc: Exception) -> str:
+    """The gist of a Redis client error: "Connection refused.", not "Error 111 connecting to host:port. …"."""
+    return (str(exc) or type(exc).__name__).rsplit(". ", 1)[-1]
+
+
 def probe(url: str) -> redis.Redis:
     """A client that fails at once (no retries), for commands that must answer quickly."""
     return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)

@@ -6,7 +6,7 @@ import sys
 
 import redis
 
-from pipegram.redisdb import is_pipegram_key, probe, sample_keys, shown
+from pipegram.redisdb import is_pipegram_key, probe, reason, sample_keys, shown
 from shared.status import read_status, render_status
 
 
@@ -18,7 +18,7 @@ def report_status(url: str) -> int:
         pipegram_there = status["workers"] or any(status["queues"].values()) or any(map(is_pipegram_key,
                                                                                          sample_keys(r)))
     except (redis.RedisError, OSError) as exc:
-        print(f"No Redis answers at {shown(url)} ({exc}): start Pipegram (`make run`) or set REDIS_URL to the Redis "
+        print(f"No Redis answers at {shown(url)} ({reason(exc)}): start Pipegram (`make run`) or set REDIS_URL to the Redis "
               "your bot and workers use.", file=sys.stderr)
         return 1
     if not pipegram_there:

@@ -24,7 +24,7 @@ from emulator.client import EmulatorClient
 from pipegram import LOCAL_TOKEN, rundir
 from pipegram.output import Child, Event, start_child
 from pipegram.ports import free_port, free_ports, port_free
-from pipegram.redisdb import foreign_keys, probe, shown
+from pipegram.redisdb import foreign_keys, probe, reason, shown
 from shared.settings import ConfigError, Settings, get_settings, port_taken
 from shared.skills import SKILL_QUEUES
 
@@ -39,7 +39,7 @@ def redis_problem(url: str) -> str | None:
     try:
         probe(url).ping()
     except (redis.RedisError, OSError) as exc:
-        return str(exc) or type(exc).__name__
+        return reason(exc)
     return None
 
 
@@ -94,7 +94,7 @@ class Up:
                 return
             why = f"{named} holds keys Pipegram did not create (e.g. {foreign[0]!r}); REDIS_URL={url} would use it"
         else:
-            why = f"{named} does not answer ({problem.rsplit('. ', 1)[-1]})"
+            why = f"{named} does not answer ({problem})"
         if not shutil.which("redis-server"):
             raise ConfigError(f"{why}, and redis-server is not installed: install it (apt install redis-server) "
                               "or point REDIS_URL at a Redis.")
