@@ -18,8 +18,8 @@ def report_status(url: str) -> int:
         pipegram_there = status["workers"] or any(status["queues"].values()) or any(map(is_pipegram_key,
                                                                                          sample_keys(r)))
     except (redis.RedisError, OSError) as exc:
-        print(f"No Redis answers at {shown(url)} ({reason(exc)}): start Pipegram (`make run`) or set REDIS_URL to the Redis "
-              "your bot and workers use.", file=sys.stderr)
+        print(f"No Redis answers at {shown(url)} ({reason(exc)}): start Pipegram (`make run`) or set REDIS_URL to the "
+              "Redis your bot and workers use.", file=sys.stderr)
         return 1
     if not pipegram_there:
         print(f"No Pipegram runs on {shown(url)}: that Redis database holds no Pipegram data. Set REDIS_URL to the "
