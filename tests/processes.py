@@ -48,13 +48,16 @@ class Process:
         return "\n".join(self.log().splitlines()[-lines:])
 
     def stop(self, timeout: float = 20) -> None:
+        """SIGTERM, then SIGKILL after timeout; a worker's pool child or sibling left behind is killed too."""
         if self.popen.poll() is None:
+            family = descendants(self.popen.pid)
             self.popen.send_signal(signal.SIGTERM)
             try:
                 self.popen.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.popen.kill()
                 self.popen.wait()
+            kill_leftovers(family)
 
 
 def start(name: str, argv: list[str], log_dir: Path, env: dict[str, str] | None = None) -> Process:

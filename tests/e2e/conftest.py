@@ -48,11 +48,16 @@ def start_stack(name: str, token: str, emulator_url: str, redis_url: str, log_di
     client.reset()
     worker = start(f"{name}-worker", [*PIPEGRAM, "worker", "--name", f"{name}@test"], log_dir, env)
     bot = start(f"{name}-bot", [*PIPEGRAM, "bot"], log_dir, {**env, **bot_env})
-    wait_until(lambda: all(f"skill {skill} warm in" in worker.log() for skill in SKILL_QUEUES),
-               "every skill warm", 180, worker)
-    ready = "setWebhook" if "WEBHOOK_URL" in bot_env else "getUpdates"
-    wait_until(lambda: client.calls(ready), f"the bot calling {ready}", 60, bot)
-    return Stack(client, redis_url, worker, bot, env)
+    stack = Stack(client, redis_url, worker, bot, env)
+    try:
+        wait_until(lambda: all(f"skill {skill} warm in" in worker.log() for skill in SKILL_QUEUES),
+                   "every skill warm", 180, worker)
+        ready = "setWebhook" if "WEBHOOK_URL" in bot_env else "getUpdates"
+        wait_until(lambda: client.calls(ready), f"the bot calling {ready}", 60, bot)
+    except BaseException:
+        stack.stop()  # a stack that never got ready must not outlive the session
+        raise
+    return stack
 
 
 def stack_with_models(name: str, token: str, models_toml: str, db: int, emulator_url: str, redis_url: str,
