@@ -54,8 +54,8 @@ def start_stack(name: str, token: str, emulator_url: str, redis_url: str, log_di
                    "every skill warm", 180, worker)
         ready = "setWebhook" if "WEBHOOK_URL" in bot_env else "getUpdates"
         wait_until(lambda: client.calls(ready), f"the bot calling {ready}", 60, bot)
-    except BaseException:
-        stack.stop()  # a stack that never got ready must not outlive the session
+    except BaseException:  # a stack that never came up must not outlive its test
+        stack.stop()
         raise
     return stack
 
