@@ -21,6 +21,8 @@ import redis.asyncio as aioredis  # noqa: E402
 from aiohttp import web  # noqa: E402
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest  # noqa: E402
 
+from shared.settings import port_taken  # noqa: E402
+
 log = logging.getLogger(__name__)
 
 UPDATES = Counter("pipegram_bot_updates_total", "Updates received from Telegram")
@@ -61,8 +63,8 @@ async def health(r: aioredis.Redis, liveness: Liveness) -> tuple[bool, dict[str,
     return redis_ok and updates_ok, {"ok": redis_ok and updates_ok, "redis": redis_ok, "updates": updates_ok}
 
 
-async def serve(listen: str, port: int, redis_url: str, liveness: Liveness) -> web.AppRunner | None:
-    """Start serving /metrics and /healthz; a port that is taken is logged, never fatal."""
+async def serve(listen: str, port: int, redis_url: str, liveness: Liveness) -> web.AppRunner:
+    """Start serving /metrics and /healthz; a port that is taken raises ConfigError."""
     # Its own client without retries: a probe should hear at once that Redis is gone.
     r = aioredis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
 
@@ -85,8 +87,7 @@ async def serve(listen: str, port: int, redis_url: str, liveness: Liveness) -> w
     try:
         await web.TCPSite(runner, listen, port).start()
     except OSError as exc:
-        log.error("metrics and health not served: port %d: %s", port, exc)
         await runner.cleanup()
-        return None
+        raise port_taken("PIPEGRAM_METRICS_PORT", port, exc.strerror or str(exc)) from None
     log.info("metrics on http://%s:%d/metrics, health on /healthz", listen, port)
     return runner

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -12,10 +13,12 @@ from urllib.parse import urlsplit
 from emulator import media
 from emulator.state import (
     BotState,
+    chat_name,
     confirm_updates,
     get_chat,
     get_message,
     new_message,
+    one_line,
     pending_updates,
     record_sent,
     reply_snapshot,
@@ -32,6 +35,7 @@ from emulator.validate import (
     param_json,
 )
 
+conversation = logging.getLogger("emulator.chat")  # one line per message; `pipegram up` shows them
 Handler = Callable[[BotState, dict, dict], Any]
 H = TypeVar("H", bound=Handler)
 METHODS: dict[str, tuple[str, Handler]] = {}  # lower-case name -> (canonical name, handler)
@@ -145,6 +149,7 @@ def _send(bot: BotState, method_name: str, params: dict, content: Callable[[], d
         message["reply_markup"] = keyboard
     store_message(bot, message)
     record_sent(bot, method_name, message, params.get("parse_mode"), reply["message_id"] if reply else None)
+    conversation.info("bot → %s: %s", chat_name(chat), one_line(message))
     return message
 
 

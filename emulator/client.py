@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from emulator.state import one_line
+
 
 class EmulatorError(RuntimeError):
     """The control API answered with ok=false."""
@@ -54,6 +56,12 @@ class EmulatorClient:
         if chat_id is not None:
             body["chat_id"] = chat_id
         return self._call("POST", "messages", json=body)
+
+    def forward(self, message_id: int, *, from_chat_id: int, chat_id: int | None = None, user_id: int = 1001,
+                **fields: Any) -> dict:
+        """A user forwards a message (of the bot's or anyone's) into a chat: its content, with forward_origin."""
+        body = {"forward_message_id": message_id, "from_chat_id": from_chat_id, "user_id": user_id, **fields}
+        return self._call("POST", "messages", json=_clean({**body, "chat_id": chat_id}))
 
     def send_content(self, content: dict, *, chat_id: int | None = None, user_id: int = 1001, **fields: Any) -> dict:
         """A message with no text or file, e.g. {"location": {...}}, {"poll": {...}} or {"dice": {...}}."""
@@ -144,7 +152,4 @@ def _clean(query: dict) -> dict:
 
 
 def _preview(item: dict) -> str:
-    message = item["message"]
-    text = message.get("text") or message.get("caption") or "[media]"
-    flags = " (deleted)" if item.get("deleted") else ""
-    return (text[:80] + ("..." if len(text) > 80 else "")) + flags
+    return one_line(item["message"], 80) + (" (deleted)" if item.get("deleted") else "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 import re
 import secrets
 import time
@@ -12,16 +13,19 @@ from emulator.markup import utf16_len
 from emulator.state import (
     MEMBER_STATUSES,
     BotState,
+    chat_name,
     ensure_chat,
     ensure_user,
     get_message,
     new_message,
+    one_line,
     queue_update,
     reply_snapshot,
     store_message,
 )
 from emulator.validate import bad_request, check_caption, check_text, param_bool, param_int, param_json
 
+conversation = logging.getLogger("emulator.chat")  # one line per message; `pipegram up` shows them
 CHAT_TYPES = ("private", "group", "supergroup")
 USER_KINDS = ("voice", "audio", "photo", "document", "video_note", "sticker", "video", "animation")
 # Messages with no text or file, given as their Bot API object: {"location": {"latitude": 1, "longitude": 2}}.
@@ -85,20 +89,41 @@ def _content(bot: BotState, fields: dict, upload: media.Upload | None) -> dict:
     return {kind: obj, **content}
 
 
+# What a forward copies: the text or caption with its entities, and the media (same file_ids, as in Telegram).
+FORWARDED_FIELDS = ("text", "entities", "caption", "caption_entities", *USER_KINDS, *CONTENT_KINDS)
+
+
+def _forwarded(bot: BotState, fields: dict, chat_id: int) -> tuple[dict, dict]:
+    """The content and forward_origin of the message a user forwards (`forward_message_id`, from
+    `from_chat_id`, by default this chat)."""
+    original = get_message(bot, param_int(fields, "from_chat_id", chat_id), param_int(fields, "forward_message_id"))
+    if original is None:
+        raise bad_request("message to forward not found")
+    origin = {"type": "user", "sender_user": original["from"], "date": original["date"]}
+    return {key: copy.deepcopy(original[key]) for key in FORWARDED_FIELDS if key in original}, origin
+
+
 def user_message(bot: BotState, fields: dict, upload: media.Upload | None = None) -> dict:
-    """A user writes to the bot; the Message is queued as an update and returned."""
+    """A user writes to the bot, or forwards a message to it; the Message is queued as an update and returned."""
     user, chat = _sender_and_chat(bot, fields)
     reply = reply_snapshot(bot, chat["id"], param_int(fields, "reply_to_message_id"))
-    content = _content(bot, fields, upload)
+    origin = None
+    if fields.get("forward_message_id") is not None:
+        content, origin = _forwarded(bot, fields, chat["id"])
+    else:
+        content = _content(bot, fields, upload)
     message = new_message(bot, chat, user)
     message.update(content)
     if reply:
         message["reply_to_message"] = reply
-    if param_bool(fields, "forward"):
-        message["forward_origin"] = {"type": "hidden_user", "sender_user_name": "Forwarded Sender",
-                                     "date": message["date"] - 60}
+    if origin is None and param_bool(fields, "forward"):
+        origin = {"type": "hidden_user", "sender_user_name": "Forwarded Sender", "date": message["date"] - 60}
+    if origin is not None:
+        message["forward_origin"] = origin
     store_message(bot, message)
     queue_update(bot, "message", message)
+    where = "" if chat["type"] == "private" else f" in {chat_name(chat)}"
+    conversation.info("%s%s → bot: %s", user["first_name"], where, one_line(message))
     return message
 
 

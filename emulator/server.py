@@ -320,8 +320,11 @@ class _RedactingAccessLogger(AbstractAccessLogger):
 def run_emulator(host: str = "127.0.0.1", port: int = 8081, token: str | None = None, local: bool = False,
                  files_dir: Path | None = None) -> None:
     """Serve until SIGINT/SIGTERM."""
-    if not logging.getLogger().handlers:  # run as a program: make the (redacted) access log visible
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if not logging.getLogger().handlers:  # run as a program: the conversation and the (redacted) access log
+        from shared.settings import get_settings
+        from shared.telegram import configure_logging
+
+        configure_logging(get_settings())
     web.run_app(build_app(token, local, files_dir), host=host, port=port, access_log_class=_RedactingAccessLogger,
                 shutdown_timeout=2, print=log.info)
 

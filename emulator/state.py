@@ -223,6 +223,26 @@ def reply_snapshot(bot: BotState, chat_id: int, reply_to: int | None, allow_miss
     return {k: v for k, v in copy.deepcopy(target).items() if k != "reply_to_message"}
 
 
+MEDIA_NAMES = {"photo": "photo", "voice": "voice note", "audio": "audio", "video": "video", "video_note": "video note",
+               "animation": "animation", "sticker": "sticker", "document": "file", "location": "location",
+               "contact": "contact", "poll": "poll", "dice": "dice", "venue": "venue"}
+
+
+def one_line(message: dict, limit: int = 100) -> str:
+    """A message as one short line: its kind of media in brackets, then its text or caption, shortened."""
+    kinds = [f"[{name}]" for kind, name in MEDIA_NAMES.items() if kind in message]
+    if file_name := (message.get("document") or {}).get("file_name"):
+        kinds = [f"[file {file_name}]"]
+    text = " ".join((message.get("text") or message.get("caption") or "").split())
+    text = text[:limit] + "…" if len(text) > limit else text
+    return " ".join([*kinds, text]).strip() or "[message]"
+
+
+def chat_name(chat: dict) -> str:
+    """A chat as people call it: the other person's first name, or the group's title."""
+    return chat.get("title") or chat.get("first_name") or str(chat["id"])
+
+
 def store_message(bot: BotState, message: dict) -> dict:
     """Keep a message addressable for replies, edits, deletes and button presses."""
     bot.messages[(message["chat"]["id"], message["message_id"])] = message

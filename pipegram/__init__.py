@@ -2,4 +2,3 @@
 
 # The token `pipegram up` gives the bot when it runs against its own emulator; it unlocks nothing real.
 LOCAL_TOKEN = "1000000001:pipegram-local"
-EMULATOR_PORT = 8081

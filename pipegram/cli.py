@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from pipegram import EMULATOR_PORT, LOCAL_TOKEN
-from shared.settings import ConfigError
+from pipegram import LOCAL_TOKEN
+from shared.settings import ConfigError, Settings
 from shared.skills import QUEUES
 
 
@@ -29,29 +29,35 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
 
 def cmd_status(args: argparse.Namespace) -> None:
-    from shared import store
+    from pipegram.status import report_status
     from shared.settings import get_settings
-    from shared.status import read_status, render_status
 
-    print(render_status(read_status(store.connect(get_settings().redis_url))))
+    sys.exit(report_status(get_settings().redis_url))
 
 
 def cmd_emulator(args: argparse.Namespace) -> None:
     from emulator.server import run_emulator
+    from shared.settings import get_settings
 
-    run_emulator(host=args.host, port=args.port, token=args.token, local=args.local, files_dir=args.files_dir)
+    run_emulator(host=args.host, port=args.port or get_settings().pipegram_emulator_port, token=args.token,
+                 local=args.local, files_dir=args.files_dir)
 
 
 def cmd_up(args: argparse.Namespace) -> None:
     from pipegram.up import run_all
 
-    sys.exit(run_all(emulator_port=args.emulator_port))
+    sys.exit(run_all(emulator_port=args.emulator_port, verbose=args.verbose))
 
 
 def cmd_chat(args: argparse.Namespace) -> None:
     from pipegram.chat import chat_in_terminal
+    from pipegram.rundir import read_state
+    from shared.settings import get_settings
 
-    chat_in_terminal(args.api, args.token, args.user_id)
+    settings = get_settings()
+    up = read_state(settings.pipegram_run_dir)
+    api = args.api or (up and up.emulator_url) or f"http://127.0.0.1:{settings.pipegram_emulator_port}"
+    sys.exit(chat_in_terminal(api, args.token, args.user_id))
 
 
 def cmd_models_pull(args: argparse.Namespace) -> None:
@@ -63,8 +69,9 @@ def cmd_models_pull(args: argparse.Namespace) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pipegram", description="A self-hosted AI assistant for Telegram.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("up", help="run everything locally: Redis if needed, emulator if no token, a worker, the bot") \
-        .add_argument("--emulator-port", type=int, default=EMULATOR_PORT)
+    up = sub.add_parser("up", help="run everything locally: Redis if needed, emulator if no token, a worker, the bot")
+    up.add_argument("--emulator-port", type=int, help="default PIPEGRAM_EMULATOR_PORT (8081), or a free one")
+    up.add_argument("-v", "--verbose", action="store_true", help="print every process's log here too")
     sub.add_parser("bot", help="run the Telegram bot (polling, or webhook when WEBHOOK_URL is set)")
     worker = sub.add_parser("worker", help="run a Celery worker that keeps its skills' models warm")
     worker.add_argument("--queues", default=",".join(QUEUES), help="comma-separated: " + ",".join(QUEUES))
@@ -76,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("status", help="workers online (device, warm skills) and jobs waiting per queue")
     emulator = sub.add_parser("emulator", help="run the Telegram Bot API emulator")
     emulator.add_argument("--host", default="127.0.0.1")
-    emulator.add_argument("--port", type=int, default=EMULATOR_PORT)
+    emulator.add_argument("--port", type=int, help="default PIPEGRAM_EMULATOR_PORT (8081)")
     emulator.add_argument("--token", help="accept only this token (default: any well-formed token)")
     emulator.add_argument("--local", action="store_true",
                           help="act as Telegram's Bot API server run with --local: files up to 2,000 MB, "
@@ -85,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="with --local: write files under this folder, as a volume shared with the workers "
                                "(without it, workers fetch them over HTTP)")
     chat = sub.add_parser("chat", help="chat with the bot in this terminal, through the emulator")
-    chat.add_argument("--api", default=f"http://127.0.0.1:{EMULATOR_PORT}")
+    chat.add_argument("--api", help="the emulator's URL (default: that of the `pipegram up` running here, else "
+                                    "http://127.0.0.1:8081)")
     chat.add_argument("--token", default=os.environ.get("TELEGRAM_BOT_TOKEN", LOCAL_TOKEN))
     chat.add_argument("--user-id", type=int, default=1001)
     models = sub.add_parser("models", help="manage models").add_subparsers(dest="action", required=True)
@@ -95,11 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {"up": cmd_up, "bot": cmd_bot, "worker": cmd_worker, "emulator": cmd_emulator, "chat": cmd_chat,
             "models": cmd_models_pull, "status": cmd_status}
+# Commands that, run from the directory of a `pipegram up`, use its Redis unless REDIS_URL is set (`chat` finds
+# its emulator there).
+JOIN_UP = ("status", "worker")
 
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     try:
+        if args.command in JOIN_UP:
+            from pipegram.rundir import join_running_up
+
+            join_running_up(Settings())
         COMMANDS[args.command](args)
     except ConfigError as exc:
         sys.exit(f"pipegram: {exc}")

@@ -12,11 +12,14 @@ import sys
 def run_worker(queues: list[str], name: str | None, loglevel: str) -> None:
     """Serve the queues; batched ones (embed) get their own threads-pool process beside the prefork one."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Loading bars in a log are noise (Celery files a pool child's stderr as warnings); `models pull` keeps them.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     from workers.tasks import BATCHED_QUEUES
 
     name = name or f"worker-{os.getpid()}@{socket.gethostname()}"
     batched = [queue for queue in queues if queue in BATCHED_QUEUES]
     plain = [queue for queue in queues if queue not in BATCHED_QUEUES]
+    _check_metrics_ports(2 if batched and plain else 1)
     if not plain:
         return _celery(batched, f"batch-{name}", loglevel, pool="threads", concurrency=_batch_threads(batched))
     if not batched:
@@ -28,6 +31,18 @@ def run_worker(queues: list[str], name: str | None, loglevel: str) -> None:
     finally:
         sibling.terminate()
         sibling.wait(30)
+
+
+def _check_metrics_ports(span: int) -> None:
+    """Exit at once if this worker's metrics ports are taken (with a batched sibling, the next one too)."""
+    from pipegram.ports import port_free
+    from shared.settings import get_settings, port_taken
+
+    settings = get_settings()
+    port = settings.pipegram_worker_metrics_port
+    for offset in range(span if port else 0):
+        if not port_free(port + offset, settings.pipegram_metrics_listen):
+            sys.exit(f"pipegram: {port_taken('PIPEGRAM_WORKER_METRICS_PORT', port + offset)}")
 
 
 def _metrics_port_env(offset: int) -> dict[str, str]:

@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     pipegram_metrics_listen: str = "0.0.0.0"
     pipegram_metrics_port: int = 9180
     pipegram_worker_metrics_port: int = 9181
+    # `pipegram up`: where it keeps logs, its private Redis's data and the state other terminals read, and the
+    # port of its emulator (without a token).
+    pipegram_run_dir: Path = Path(".pipegram")
+    pipegram_emulator_port: int = 8081
 
     @field_validator("allowed_users", "allowed_groups", "admin_users", mode="before")
     @classmethod
@@ -111,6 +115,12 @@ class Settings(BaseSettings):
     def group_allowed(self, chat_id: int) -> bool:
         """Whether ALLOWED_GROUPS lets the bot work in this group (empty means every group)."""
         return not self.allowed_groups or chat_id in self.allowed_groups
+
+
+def port_taken(setting: str, port: int, reason: str = "in use") -> ConfigError:
+    """The error for a metrics port already in use: fatal, so a health URL never answers for another process."""
+    return ConfigError(f"cannot serve metrics on port {port} ({reason}), perhaps another Pipegram's: set {setting} "
+                       "to a free port, or to 0 to serve none")
 
 
 @lru_cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import redis
@@ -25,3 +26,14 @@ def render_status(status: dict[str, Any]) -> str:
               for w in status["workers"]]
     lines.append("Jobs waiting: " + ", ".join(f"{queue} {count}" for queue, count in status["queues"].items()))
     return "\n".join(lines)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this pid runs on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

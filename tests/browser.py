@@ -6,7 +6,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Playwright adds --headless and a fresh empty --user-data-dir itself; the rest keeps Chromium off the network.
@@ -25,3 +25,10 @@ def chromium(*extra_args: str) -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def send(page: Page, text: str) -> None:
+    """Type a message into the web chat and send it; returns once the page shows it."""
+    page.fill("#text", text)
+    page.click("button[type=submit]")
+    page.locator(".msg.user", has_text=text).last.wait_for()

@@ -22,6 +22,13 @@ def redis_url(log_dir: Path) -> Iterator[str]:
     yield url
     proc.stop()
 
+@pytest.fixture
+def own_redis_url(tmp_path: Path) -> Iterator[str]:
+    """A Redis of this test's own, empty: for tests about what a database holds."""
+    proc, url = start_redis(tmp_path)
+    yield url
+    proc.stop()
+
 @pytest.fixture(scope="session")
 def emulator_url(log_dir: Path) -> Iterator[str]:
     port = free_port()

@@ -5,16 +5,19 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import redis
 
-from pipegram.up import free_port
+from pipegram.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PIPEGRAM = [sys.executable, "-m", "pipegram.cli"]
@@ -46,13 +49,16 @@ class Process:
         return "\n".join(self.log().splitlines()[-lines:])
 
     def stop(self, timeout: float = 20) -> None:
+        """SIGTERM, then SIGKILL after timeout; a worker's pool child or sibling left behind is killed too."""
         if self.popen.poll() is None:
+            family = descendants(self.popen.pid)
             self.popen.send_signal(signal.SIGTERM)
             try:
                 self.popen.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.popen.kill()
                 self.popen.wait()
+            kill_leftovers(family)
 
 
 def start(name: str, argv: list[str], log_dir: Path, env: dict[str, str] | None = None) -> Process:
@@ -113,3 +119,45 @@ class PeakMemory:
 
     def __exit__(self, *exc: object) -> None:
         self.growth_mb = (self._kib("VmHWM") - self._start) / 1024
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below pid now: its children, theirs, and so on."""
+    table = subprocess.run(["ps", "-A", "-o", "pid=,ppid="], capture_output=True, text=True, check=True).stdout
+    children: defaultdict[int, list[int]] = defaultdict(list)
+    for line in table.splitlines():
+        child, parent = map(int, line.split())
+        children[parent].append(child)
+    found, todo = [], [pid]
+    while todo:
+        for child in children[todo.pop()]:
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (a zombie counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def kill_leftovers(pids: list[int]) -> list[int]:
+    """SIGKILL whichever of these processes still run; returns them, so a test can fail on them."""
+    left = [pid for pid in pids if alive(pid)]
+    for pid in left:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return left
+
+
+@contextmanager
+def taken_port() -> Iterator[int]:
+    """A loopback port something listens on while the block runs."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from pathlib import Path
 
-from tests.processes import PIPEGRAM, ROOT
+import redis
+
+from pipegram.ports import free_port
+from shared.keys import prefs_key
+from tests.processes import PIPEGRAM, ROOT, taken_port
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -34,3 +39,44 @@ def test_help_lists_every_command() -> None:
     result = run("--help")
     for command in ("up", "bot", "worker", "emulator", "chat", "models"):
         assert command in result.stdout
+
+
+def test_a_taken_metrics_port_stops_up_the_bot_and_the_worker_at_start(tmp_path: Path) -> None:
+    """Never a health URL that answers for another process: each says which setting to change, and exits."""
+    nowhere = {"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0", "PIPEGRAM_METRICS_LISTEN": "127.0.0.1",
+               "PIPEGRAM_RUN_DIR": str(tmp_path), "PIPEGRAM_MODELS": "tiny", "PIPEGRAM_CACHE_DIR": str(tmp_path)}
+    bot = {"TELEGRAM_BOT_TOKEN": "1:never-used", "TELEGRAM_API_URL": f"http://127.0.0.1:{free_port()}"}
+    with taken_port() as port:
+        results = {
+            "up": run("up", **nowhere, PIPEGRAM_METRICS_PORT=str(port)),
+            "bot": run("bot", **nowhere, **bot, PIPEGRAM_METRICS_PORT=str(port)),
+            "worker": run("worker", **nowhere, PIPEGRAM_WORKER_METRICS_PORT=str(port)),
+            "worker's embed sibling": run("worker", **nowhere, PIPEGRAM_WORKER_METRICS_PORT=str(port - 1)),
+        }
+    for who, result in results.items():
+        assert result.returncode == 1, f"{who}: {result.stdout}{result.stderr}"
+        assert f"cannot serve metrics on port {port}" in result.stderr, f"{who}: {result.stderr}"
+        assert "Traceback" not in result.stderr, f"{who}: {result.stderr}"
+    assert "PIPEGRAM_METRICS_PORT" in results["bot"].stderr and "Redis " not in results["up"].stdout
+
+
+def test_status_says_in_one_sentence_that_no_redis_answers() -> None:
+    url = f"redis://:secret@127.0.0.1:{free_port()}/0"
+    began = time.monotonic()
+    result = run("status", REDIS_URL=url)
+    assert result.returncode == 1 and time.monotonic() - began < 30  # no 30 s of retries
+    assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert f"No Redis answers at redis://:***@127.0.0.1:{url.rsplit(':', 1)[1]}" in result.stderr
+    assert "secret" not in result.stderr
+
+
+def test_status_tells_a_foreign_redis_and_an_idle_pipegram_apart(own_redis_url: str) -> None:
+    base = own_redis_url.rsplit("/", 1)[0]
+    foreign, idle = redis.Redis.from_url(f"{base}/12"), redis.Redis.from_url(f"{base}/13")
+    foreign.set("session:42", "another application's")
+    idle.hset(prefs_key(42), "voice", "on")  # Pipegram ran here once; no worker runs now
+    elsewhere, asleep = run("status", REDIS_URL=f"{base}/12"), run("status", REDIS_URL=f"{base}/13")
+    assert elsewhere.returncode == 1 and elsewhere.stdout == ""
+    assert elsewhere.stderr.startswith(f"No Pipegram runs on {base}/12: ") and len(elsewhere.stderr.splitlines()) == 1
+    assert asleep.returncode == 1 and "Workers online: 0" in asleep.stdout
+    assert asleep.stderr.startswith(f"No worker is online on {base}/13")

@@ -37,6 +37,8 @@ from prometheus_client import values as _values  # noqa: E402
 from prometheus_client.multiprocess import MultiProcessCollector  # noqa: E402
 
 from shared.keys import worker_key  # noqa: E402
+from shared.settings import port_taken  # noqa: E402
+from shared.status import process_alive  # noqa: E402
 
 # prometheus_client picks its value class on import; if something imported it first (a test session that also
 # loads the bot), pick again now that the directory is set. A worker process imports it here first.
@@ -98,24 +100,14 @@ def health(r: redis.Redis, node: str) -> tuple[bool, dict[str, object]]:
         return False, {"ok": False, "redis": False, "error": type(exc).__name__}
     skills: set[str] = set()
     for _, raw in found:
-        if raw is not None and _alive(int(json.loads(raw)["pid"])):
+        # A killed pool child's announcement outlives it by up to 45 s.
+        if raw is not None and process_alive(int(json.loads(raw)["pid"])):
             skills.update(json.loads(raw)["skills"])
     return bool(skills), {"ok": bool(skills), "redis": True, "skills": sorted(skills)}
 
 
-def _alive(pid: int) -> bool:
-    """Whether a process with this pid runs here (a killed pool child's announcement outlives it by up to 45 s)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def serve(listen: str, port: int, r: redis.Redis, node: str) -> ThreadingHTTPServer | None:
-    """Serve /metrics and /healthz from a daemon thread; a port that is taken is logged, never fatal."""
+def serve(listen: str, port: int, r: redis.Redis, node: str) -> ThreadingHTTPServer:
+    """Serve /metrics and /healthz from a daemon thread; a port that is taken raises ConfigError."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
@@ -140,8 +132,7 @@ def serve(listen: str, port: int, r: redis.Redis, node: str) -> ThreadingHTTPSer
     try:
         server = ThreadingHTTPServer((listen, port), Handler)
     except OSError as exc:
-        log.error("metrics and health not served: port %d: %s", port, exc)
-        return None
+        raise port_taken("PIPEGRAM_WORKER_METRICS_PORT", port, exc.strerror or str(exc)) from None
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
     log.info("metrics on http://%s:%d/metrics, health on /healthz", listen, port)

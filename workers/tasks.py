@@ -64,9 +64,13 @@ def _remember_queues(sender: str | None = None, options: dict[str, Any] | None =
     queues = (options or {}).get("queues") or []
     _queues[:] = queues.split(",") if isinstance(queues, str) else list(queues)
     if settings.pipegram_worker_metrics_port:
-        metrics.serve(settings.pipegram_metrics_listen, settings.pipegram_worker_metrics_port,
-                      # No retries: a probe should hear at once that Redis is gone.
-                      redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2), _node[0])
+        try:
+            metrics.serve(settings.pipegram_metrics_listen, settings.pipegram_worker_metrics_port,
+                          # No retries: a probe should hear at once that Redis is gone.
+                          redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2),
+                          _node[0])
+        except ConfigError as exc:  # Celery's signals swallow exceptions, not SystemExit
+            raise SystemExit(f"pipegram: {exc}") from None
 
 
 def _skills_served() -> list[str]:

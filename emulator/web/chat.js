@@ -12,6 +12,7 @@ const api = `/control/bot${encodeURIComponent(token)}`;
 const $ = (id) => document.getElementById(id);
 const mine = new Map();  // chat id -> the messages this page sent there, as the emulator returned them
 let user = USERS[0], inGroup = false, since = 0, poller = null, recorder = null;
+let replyTo = null;  // the message the next one answers, as Telegram's "Reply" sets it
 
 const chatId = () => (inGroup ? GROUP.id : user.id);
 const fileUrl = (fileId) => `${api}/files/${encodeURIComponent(fileId)}`;
@@ -28,6 +29,17 @@ function element(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
   node.append(...children);
   return node;
+}
+
+const KINDS = {photo: "photo", voice: "voice note", audio: "audio", video: "video", video_note: "video note",
+  animation: "animation", sticker: "sticker", document: "file", location: "location", poll: "poll"};
+
+function oneLine(message) {
+  const kind = Object.keys(KINDS).find((key) => message[key]);
+  const text = (message.text || message.caption || "").replace(/\s+/g, " ").trim();
+  const label = kind ? `[${kind === "document" && message.document.file_name ? message.document.file_name : KINDS[kind]}]` : "";
+  const line = [label, text].filter(Boolean).join(" ");
+  return line.length > 90 ? `${line.slice(0, 90)}\u2026` : line;
 }
 
 function mediaOf(message) {
@@ -55,8 +67,10 @@ function keyboardOf(message, deleted) {
       const href = /^(https?|tg):/i.test(button.url) ? button.url : "#";  // no javascript: from a bot
       return element("a", {href, target: "_blank", rel: "noopener"}, button.text);
     }
-    return element("button", {type: "button", onclick: (event) => press(event.target, message, button.callback_data)},
-      button.text);
+    // A leading tick marks a setting's current value: highlighted too, so it shows without an emoji font.
+    const chosen = /^(\u2705|\u2714|\u2611)/.test(button.text);
+    return element("button", {type: "button", className: chosen ? "chosen" : "", ariaPressed: String(chosen),
+      onclick: (event) => press(event.target, message, button.callback_data)}, button.text);
   }))));
 }
 
@@ -66,8 +80,13 @@ function render(message, record) {
   const node = element("div", {className: `msg ${fromBot ? "bot" : "user"}${deleted ? " deleted" : ""}`});
   node.dataset.messageId = message.message_id;
   if (inGroup && !fromBot) node.append(element("div", {className: "sender"}, message.from.first_name));
+  const origin = message.forward_origin;
+  if (origin) {
+    const from = origin.sender_user ? origin.sender_user.first_name : origin.sender_user_name || "someone";
+    node.append(element("div", {className: "forwarded"}, `Forwarded from ${from}`));
+  }
   const quoted = message.reply_to_message;
-  if (quoted) node.append(element("div", {className: "quote"}, quoted.text || quoted.caption || "[media]"));
+  if (quoted) node.append(element("div", {className: "quote"}, oneLine(quoted) || "[message]"));
   const body = element("div", {className: "body"});
   const media = mediaOf(message);
   if (media) body.append(media);
@@ -77,7 +96,15 @@ function render(message, record) {
   const keyboard = keyboardOf(message, deleted);
   if (keyboard) node.append(keyboard);
   const time = new Date(message.date * 1000).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
-  node.append(element("div", {className: "meta"}, `${deleted ? "deleted \u00B7 " : ""}${message.edit_date ? "edited \u00B7 " : ""}${time}`));
+  const meta = element("div", {className: "meta"});
+  if (!deleted) {
+    meta.append(element("button", {type: "button", className: "reply", title: "Reply to this message",
+      onclick: () => startReply(message)}, "Reply"),
+    element("button", {type: "button", className: "forward", title: "Forward this message to the bot, here",
+      onclick: () => forward(message)}, "Forward"));
+  }
+  meta.append(`${deleted ? "deleted \u00B7 " : ""}${message.edit_date ? "edited \u00B7 " : ""}${time}`);
+  node.append(meta);
   return node;
 }
 
@@ -114,6 +141,7 @@ async function poll(controller) {
 
 function openChat() {
   if (poller) poller.abort();
+  cancelReply();
   $("messages").replaceChildren();
   since = 0;
   for (const message of mine.get(chatId()) || []) place(message);
@@ -124,6 +152,30 @@ function openChat() {
 function sender() {
   const fields = {user_id: user.id, first_name: user.first_name, username: user.username};
   return inGroup ? {...fields, chat_id: GROUP.id, chat_type: "group", chat_title: GROUP.title} : fields;
+}
+
+function startReply(message) {
+  replyTo = message;
+  $("replying-to").textContent = `Replying to ${message.from.first_name}: ${oneLine(message) || "[message]"}`;
+  $("replying").hidden = false;
+  $("text").focus();
+}
+
+function cancelReply() {
+  replyTo = null;
+  $("replying").hidden = true;
+}
+
+// What the next message carries: who sends it where, and the message it replies to (used once).
+function outgoing() {
+  const fields = sender();
+  if (replyTo) fields.reply_to_message_id = replyTo.message_id;
+  cancelReply();
+  return fields;
+}
+
+function forward(message) {
+  sendJson({...sender(), forward_message_id: message.message_id, from_chat_id: message.chat.id});
 }
 
 async function post(path, init) {
@@ -147,7 +199,7 @@ const sendJson = (body) => send({headers: {"Content-Type": "application/json"}, 
 
 function sendFile(kind, blob, filename, extra = {}) {
   const form = new FormData();
-  for (const [key, value] of Object.entries({...sender(), kind, ...extra})) form.append(key, value);
+  for (const [key, value] of Object.entries({...outgoing(), kind, ...extra})) form.append(key, value);
   form.append("file", blob, filename);
   return send({body: form});
 }
@@ -197,7 +249,7 @@ $("composer").addEventListener("submit", (event) => {
   const text = $("text").value;
   if (!text.trim()) return;
   $("text").value = "";
-  sendJson({...sender(), text});
+  sendJson({...outgoing(), text});
 });
 $("file").addEventListener("change", () => {
   const file = $("file").files[0];
@@ -208,6 +260,7 @@ $("file").addEventListener("change", () => {
   $("file").value = "";
 });
 $("record").addEventListener("click", toggleRecording);
+$("cancel-reply").addEventListener("click", cancelReply);
 $("user").append(...USERS.map((u, i) => element("option", {value: i}, u.first_name)));
 $("chat").append(element("option", {value: "group"}, GROUP.title));
 $("user").addEventListener("change", () => { user = USERS[$("user").value]; openChat(); });

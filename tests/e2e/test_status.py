@@ -15,10 +15,11 @@ from tests.processes import PIPEGRAM, ROOT, start, wait_until
 pytestmark = pytest.mark.e2e
 
 
-def pipegram_status(redis_url: str) -> str:
+def pipegram_status(redis_url: str, check: bool = True) -> str:
+    """The report; with check, it must be a success (exit 0: workers are online)."""
     result = subprocess.run([*PIPEGRAM, "status"], cwd=ROOT, capture_output=True, text=True, timeout=60,
                             env={**os.environ, "REDIS_URL": redis_url})
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0 or not check, result.stderr
     return result.stdout
 
 
@@ -40,7 +41,7 @@ def test_one_worker_process_per_gpu_each_pinned_to_its_own_with_its_thread_count
                  {**stack.env, "REDIS_URL": redis_url})
     try:
         host = socket.gethostname()
-        wait_until(lambda: all(f"gpu{n}@{host}" in pipegram_status(redis_url) for n in (0, 1)),
+        wait_until(lambda: all(f"gpu{n}@{host}" in pipegram_status(redis_url, check=False) for n in (0, 1)),
                    "both GPU workers announcing themselves", 180, gpus)
         children = Path(f"/proc/{gpus.popen.pid}/task/{gpus.popen.pid}/children").read_text().split()
         pinned = sorted(dict(line.split("=", 1) for line in Path(f"/proc/{pid}/environ").read_text().split("\0")

@@ -1,36 +1,31 @@
 """The emulator's web chat in a real headless Chromium (Debian's), driven by Playwright.
 
-Real: the page, the browser, the emulator, and the bot and worker of the shared stack that answer the text
-and the photo. Driven: the inline keyboard, which the test sends as the bot would (a raw sendMessage), since
-no skill sends one yet; the press is the page's own, checked through the emulator's state.
+Real: the page, the browser, the emulator, and the bot and worker of the shared stack that answer the text,
+the photo, /settings and its buttons, /say and a /classify sent as a reply to the bot's voice note.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import httpx
 import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Locator, Page
 
-from tests.browser import chromium
+from tests.browser import chromium, send
 from tests.e2e.conftest import MAIN_TOKEN, Stack
-from tests.processes import ROOT, wait_until
+from tests.processes import wait_until
 
 pytestmark = pytest.mark.e2e
-ALICE = 4101  # the page's first simulated user, in a private chat with the bot
-# The README's picture; `PIPEGRAM_SCREENSHOT=docs/webchat.png make test` refreshes it, otherwise it goes to the logs.
-SCREENSHOT = os.environ.get("PIPEGRAM_SCREENSHOT")
+BOB = "1"  # the page's second simulated user (id 4102), as the user picker's value
 
 
 def bot_messages(page: Page) -> Locator:
     return page.locator(".msg.bot")
 
 
-def test_web_chat_text_photo_and_inline_button(stack: Stack, emulator_url: str, tmp_path: Path,
-                                                log_dir: Path) -> None:
+def test_web_chat_text_photo_and_settings_buttons(stack: Stack, emulator_url: str, tmp_path: Path,
+                                                  log_dir: Path) -> None:
     photo = tmp_path / "cat.png"
     picture = Image.new("RGB", (240, 160), (135, 190, 235))
     draw = ImageDraw.Draw(picture)
@@ -41,9 +36,7 @@ def test_web_chat_text_photo_and_inline_button(stack: Stack, emulator_url: str, 
         page = browser.new_page(viewport={"width": 760, "height": 640})
         page.goto(f"{emulator_url}/?token={MAIN_TOKEN}")
 
-        page.fill("#text", "hello from the browser")
-        page.click("button[type=submit]")
-        page.locator(".msg.user", has_text="hello from the browser").wait_for()
+        send(page, "hello from the browser")
         bot_messages(page).first.wait_for(timeout=90_000)
         assert bot_messages(page).first.inner_text().strip()
 
@@ -51,27 +44,35 @@ def test_web_chat_text_photo_and_inline_button(stack: Stack, emulator_url: str, 
         mine = page.locator(".msg.user img")
         mine.wait_for()
         assert page.evaluate("(img) => img.complete && img.naturalWidth", mine.element_handle()) == 240
-        # Whatever the bot answers a photo with: a text today, an annotated image once that skill lands.
         reply = page.locator(".msg.user:has(img) ~ .msg.bot").first  # the page orders messages by id
         reply.wait_for(timeout=90_000)
         for image in reply.locator("img").element_handles():
             wait_until(lambda i=image: page.evaluate("(img) => img.complete && img.naturalWidth > 0", i),
                        "the bot's image rendering", 10)
 
-        sent = httpx.post(f"{emulator_url}/bot{MAIN_TOKEN}/sendMessage", json={
-            "chat_id": ALICE, "text": "Did that help?",
-            "reply_markup": {"inline_keyboard": [[{"text": "Yes", "callback_data": "yes"},
-                                                  {"text": "No", "callback_data": "no"}]]}}).json()["result"]
-        page.locator(".keyboard button", has_text="Yes").click()
-        wait_until(lambda: pressed(stack, sent["message_id"]), "the press reaching the emulator", 10)
-        page.wait_for_timeout(300)  # let late images settle for the screenshot
-        page.screenshot(path=str(ROOT / SCREENSHOT) if SCREENSHOT else str(log_dir / "webchat.png"))
-    [query] = pressed(stack, sent["message_id"])
-    assert query["data"] == "yes" and query["from"]["id"] == ALICE
-    wait_until(lambda: stack.client.state()["pending_updates"] == 0, "the bot taking the callback_query", 30)
+        send(page, "/settings")
+        page.locator(".keyboard button.chosen", has_text="Normal").wait_for(timeout=30_000)
+        page.locator(".keyboard button", has_text="Long").click()
+        # The bot edits the menu: the new choice is the highlighted one.
+        page.locator(".keyboard button.chosen", has_text="Long").wait_for(timeout=30_000)
+        assert page.locator(".keyboard button.chosen", has_text="Normal").count() == 0
+        page.screenshot(path=str(log_dir / "webchat.png"))
 
 
-def pressed(stack: Stack, message_id: int) -> list[dict]:
-    """Callback queries users made on one message, as the emulator recorded them."""
-    return [q for q in stack.client.state()["callback_queries"] if q["message"]["message_id"] == message_id]
+def test_a_reply_only_command_answers_from_the_web_chat(stack: Stack, emulator_url: str) -> None:
+    """Reply to the bot's voice note with /classify, as a Telegram user would: the reply is what the skill needs."""
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 760, "height": 640})
+        page.goto(f"{emulator_url}/?token={MAIN_TOKEN}")
+        page.select_option("#user", BOB)
+        send(page, "/say hello there")
+        voice = page.locator(".msg.bot:has(audio.voice)").last
+        voice.wait_for(timeout=90_000)
 
+        voice.locator("button.reply").click()
+        send(page, "/classify dog barking, rain")
+        answer = page.locator(".msg.bot", has_text="What this sounds like")
+        answer.wait_for(timeout=90_000)
+        text = answer.inner_text()
+        assert "dog barking" in text and "rain" in text
+        assert "/classify dog barking, rain" in answer.locator(".quote").inner_text()  # it answers that message

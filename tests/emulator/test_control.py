@@ -176,3 +176,18 @@ def test_changed_since_sees_edits(emu: EmulatorThread, token: str, client: Emula
     [item] = client.sent(USER, changed_since=mark, wait=10)
     worker.join()
     assert item["message"]["text"] == "v2" and item["edits"] == ["v1"]
+
+
+def test_a_forward_copies_the_content_and_names_its_origin(client: EmulatorClient,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    spoken = client.send_file("voice", b"OggS-voice", filename="v.ogg", mime_type="audio/ogg", duration=2,
+                              caption="listen")
+    with caplog.at_level("INFO", logger="emulator.chat"):
+        forwarded = client.forward(spoken["message_id"], from_chat_id=USER, chat_id=-5, user_id=7,
+                                   chat_type="group", first_name="Eve")
+    assert forwarded["voice"] == spoken["voice"] and forwarded["caption"] == "listen"
+    assert forwarded["forward_origin"] == {"type": "user", "sender_user": spoken["from"], "date": spoken["date"]}
+    assert forwarded["from"]["id"] == 7 and forwarded["chat"]["id"] == -5
+    assert "Eve in Test Group → bot: [voice note] listen" in caplog.messages  # what `pipegram up` shows
+    with pytest.raises(EmulatorError, match="message to forward not found"):
+        client.forward(999, from_chat_id=USER)
