@@ -166,9 +166,9 @@ def test_chinese_apps_get_chinese_greeting_help_errors_settings_and_commands(set
         language="中文")
     assert ask_zh("/say 今天天气很好，我们去公园散步吧。")["text"].startswith("🔇 我没有中文的声音")
     menu = ask_zh("/settings")
-    assert menu["text"] == texts_zh.SETTINGS.format(language="中文", voice="关", length="正常")
+    assert menu["text"] == texts_zh.SETTINGS.format(language="中文", voice=texts_zh.VOICE_REPLIES["off"], length="正常")
     _, edited = press(client, user, menu, buttons(menu)["长"])
-    assert edited["text"] == texts_zh.SETTINGS.format(language="中文", voice="关", length="长")
+    assert edited["text"] == texts_zh.SETTINGS.format(language="中文", voice=texts_zh.VOICE_REPLIES["off"], length="长")
     commands = httpx.post(f"{emulator_url}/bot{TOKEN}/getMyCommands", json={"language_code": "zh"}).json()["result"]
     assert [c["description"] for c in commands] == [about for _, about in texts_zh.COMMANDS]
 
