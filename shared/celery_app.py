@@ -1,6 +1,12 @@
-"""The Celery app both sides share, and `enqueue`, the bot's only way to start work."""
+"""The Celery app both sides share, and `enqueue`, the bot's only way to start work.
+
+The app is built on first use, not on import: importing this module reads no settings and opens nothing.
+"""
 
 from __future__ import annotations
+
+from functools import cache
+from typing import Any
 
 from celery import Celery
 from kombu import Exchange, Queue
@@ -40,9 +46,20 @@ def make_celery(redis_url: str) -> Celery:
     return app
 
 
-app = make_celery(get_settings().redis_url)
+@cache
+def get_app() -> Celery:
+    """The process's Celery app, on REDIS_URL; built once, when first needed."""
+    return make_celery(get_settings().redis_url)
 
 
 def enqueue(job: Job) -> None:
     """Put a job on its skill's queue, by task name: the bot never imports the workers."""
-    app.send_task(task_name(job.skill), args=[job.encode()], queue=SKILL_QUEUES[job.skill])
+    payload = job.encode()
+    get_app().send_task(task_name(job.skill), args=[payload], queue=SKILL_QUEUES[job.skill],
+                        argsrepr=shown_in_events(payload), kwargsrepr="{}")
+
+
+def shown_in_events(payload: dict[str, Any]) -> str:
+    """What task events (Flower, `celery events`) and Celery's logs show of a job: its id and skill, never the
+    user's words, file or chat."""
+    return f"job {str(payload.get('job_id'))[:64]} ({str(payload.get('skill'))[:32]})"
