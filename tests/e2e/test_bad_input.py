@@ -135,6 +135,8 @@ def test_an_edited_translate_is_not_run_again(stack: Stack) -> None:
     stack.client.wait_for_replies(user, after=later["message_id"], timeout=60)
     replies = stack.client.sent(user, after=translated["message"]["message_id"], wait=1.0)
     assert [reply["reply_to_message_id"] for reply in replies] == [later["message_id"]]
+    # The reply claim would hide a second answer to the same message: the bot must not queue the job at all.
+    assert stack.bot.log().count(f"skill=translate chat={user}") == 2
 
 
 def valid_job(chat: int, message_id: int = 1) -> dict:
