@@ -34,10 +34,12 @@ def events(stack: Stack) -> Iterator[list[dict]]:
 
 
 def test_task_events_show_the_job_and_skill_but_not_the_message(stack: Stack, events: list[dict]) -> None:
+    stack.client.fail_next("sendMessage", 1, error_code=502)  # Telegram down once: the job is sent again, retried
     asked = stack.client.send_text(WORDS, user_id=USER)
-    stack.client.wait_for_replies(USER, after=asked["message_id"], timeout=60)
-    wait_until(lambda: {"task-sent", "task-received", "task-succeeded"} <= {e["type"] for e in events},
+    stack.client.wait_for_replies(USER, after=asked["message_id"], timeout=90)
+    wait_until(lambda: {"task-sent", "task-received", "task-retried", "task-succeeded"} <= {e["type"] for e in events},
                "the job's task events", 30)
+    assert len([event for event in events if event["type"] == "task-received"]) == 2
     shown = [event for event in events if event["type"] in ("task-sent", "task-received")]
     assert all(event["args"].startswith("job ") and event["args"].endswith("(chat)") for event in shown), shown
     for event in events:
