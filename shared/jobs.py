@@ -84,7 +84,7 @@ class Job(BaseModel):
     message_id: MESSAGE_ID
     text: Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)] = ""
     file_id: Annotated[str, StringConstraints(min_length=1, max_length=256)] | None = None
-    language: Annotated[str, StringConstraints(max_length=16)] = "en"
+    language: Annotated[str, StringConstraints(max_length=35)] = "en"  # an IETF tag, as Telegram gives it
     options: Annotated[dict[str, Any], BeforeValidator(lambda value: OPTIONS.validate_python(value))] = Field(
         default_factory=dict)
     # The bot's "queued" message for this job, which the worker edits and then deletes (see shared/waiting.py).
