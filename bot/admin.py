@@ -94,8 +94,10 @@ async def change_access(update: Update, context: ContextTypes.DEFAULT_TYPE, admi
     if who is None:
         await message.reply_text(await render_access(words, r))
         return
+    refused: set[int] = context.bot_data.setdefault("refused", set())
     if who == access.EVERYONE:
         await access.set_open(r, admit)
+        refused.difference_update({chat for chat in refused if chat > 0})  # users (not groups) shut out hear why
         now = await access.read(r)
         await message.reply_text(words.ACCESS_OPENED.format(denied=len(now.denied)) if admit
                                  else words.ACCESS_CLOSED.format(count=len(now.allowed)))
@@ -105,7 +107,7 @@ async def change_access(update: Update, context: ContextTypes.DEFAULT_TYPE, admi
         await message.reply_text(words.ACCESS_UNKNOWN_USERNAME.format(name=who))
         return
     await message.reply_text(await apply(words, r, settings, user_id, admit))
-    context.bot_data.get("refused", set()).discard(user_id)  # a newly denied user hears why, once
+    refused.discard(user_id)  # a newly denied user hears why, once
 
 
 async def apply(words: ModuleType, r: aioredis.Redis, settings: Settings, user_id: int, admit: bool) -> str:
