@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import redis
 
-from bot import texts
+from bot import texts, texts_de
 from emulator.client import EmulatorClient
 from tests import sounds
 from tests.e2e.conftest import Stack, start_stack
@@ -104,3 +106,14 @@ def test_a_quota_runs_out_and_the_user_hears_when_it_resets(guarded: Stack) -> N
     assert re.search(r"The daily limits reset in (\d+ h )?\d+ min \(00:00 UTC\)", usage)
     [stats] = say(client, ADMIN, "/stats")
     assert f"• 💬 Messages: 4 by 3 user(s), limit 2, 1 reached it; most: {MEMBER} 2, " in stats
+
+
+def test_admins_alone_see_their_commands_in_help_and_in_their_menu(guarded: Stack, emulator_url: str) -> None:
+    client = guarded.client
+    assert say(client, ADMIN, "/help") == [texts.HELP + texts.ADMIN_HELP]
+    assert say(client, MEMBER, "/help") == [texts.HELP]
+    public = [c["command"] for c in client.state()["commands"]]
+    scope = json.dumps({"type": "chat", "chat_id": ADMIN})
+    admins = httpx.post(f"{emulator_url}/bot{TOKEN}/getMyCommands", json={"scope": scope, "language_code": "de"})
+    assert "usage" in public and not {"stats", "allow", "deny"} & set(public)
+    assert [c["description"] for c in admins.json()["result"]][-3:] == [about for _, about in texts_de.ADMIN_COMMANDS]
