@@ -85,29 +85,33 @@ async def deny(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def change_access(update: Update, context: ContextTypes.DEFAULT_TYPE, admit: bool) -> None:
+    """/allow or /deny: for admins only; change the list as the command says and tell the admin what changed."""
     message, words, settings = update.effective_message, texts.get(update), context.bot_data["settings"]
     r: aioredis.Redis = context.bot_data["redis"]
     if not settings.is_admin(update.effective_user.id):
         await message.reply_text(words.ACCESS_ONLY_ADMINS)
         return
     who = access.target(message, argument(message))
+    refused: set[int] = context.bot_data.setdefault("refused", set())  # who was told they may not use the bot
     if who is None:
-        await message.reply_text(await render_access(words, r))
-        return
-    refused: set[int] = context.bot_data.setdefault("refused", set())
-    if who == access.EVERYONE:
-        await access.set_open(r, admit)
+        reply = await render_access(words, r)
+    elif who == access.EVERYONE:
+        reply = await apply_to_everyone(words, r, admit)
         refused.difference_update({chat for chat in refused if chat > 0})  # users (not groups) shut out hear why
-        now = await access.read(r)
-        await message.reply_text(words.ACCESS_OPENED.format(denied=len(now.denied)) if admit
-                                 else words.ACCESS_CLOSED.format(count=len(now.allowed)))
-        return
-    user_id = who if isinstance(who, int) else await access.user_id_of(r, who)
-    if user_id is None:
-        await message.reply_text(words.ACCESS_UNKNOWN_USERNAME.format(name=who))
-        return
-    await message.reply_text(await apply(words, r, settings, user_id, admit))
-    refused.discard(user_id)  # a newly denied user hears why, once
+    elif (user_id := who if isinstance(who, int) else await access.user_id_of(r, who)) is None:
+        reply = words.ACCESS_UNKNOWN_USERNAME.format(name=who)
+    else:
+        reply = await apply(words, r, settings, user_id, admit)
+        refused.discard(user_id)  # a newly denied user hears why, once
+    await message.reply_text(reply)
+
+
+async def apply_to_everyone(words: ModuleType, r: aioredis.Redis, admit: bool) -> str:
+    """Open the bot to all but denied users, or make it private; the sentence that says who may use it now."""
+    await access.set_open(r, admit)
+    now = await access.read(r)
+    return words.ACCESS_OPENED.format(denied=len(now.denied)) if admit else words.ACCESS_CLOSED.format(
+        count=len(now.allowed))
 
 
 async def apply(words: ModuleType, r: aioredis.Redis, settings: Settings, user_id: int, admit: bool) -> str:
