@@ -27,7 +27,7 @@ from shared.documents import document_kind
 REFUSALS = ("encrypted", "no_text", "damaged", "unknown_kind", "empty", "too_heavy")
 # A page with fewer letters and digits than this on average has no text layer (a scan, or only pictures).
 MIN_CHARS_PER_PAGE = 10
-# Text-format files are decoded from at most this many bytes per character the limit lets through.
+# Plain text and Markdown are decoded from at most this many bytes per character the limit lets through.
 MAX_BYTES_PER_CHAR = 4
 BLOCK_TAGS = ("p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd",
               "dt", "section", "article", "main", "header", "table", "ul", "ol", "figcaption", "caption")
@@ -62,8 +62,8 @@ def extract(data: bytes, name: str, mime: str, limits: Limits) -> Extracted:
     reader = {"pdf": read_pdf, "docx": read_docx}.get(kind)
     if reader is not None:
         extracted = reader(data, limits)
-    else:
-        most = limits.max_chars * MAX_BYTES_PER_CHAR
+    else:  # markup can be most of a web page, so HTML is decoded whole (the worker bounds its size)
+        most = len(data) if kind == "html" else limits.max_chars * MAX_BYTES_PER_CHAR
         extracted = read_text_format(kind, decode(data[:most]), limits)
         extracted.cut = extracted.cut or len(data) > most
     letters = sum(char.isalnum() for _, text in extracted.parts for char in text)
