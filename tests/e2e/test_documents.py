@@ -123,3 +123,9 @@ def test_commands_in_the_captions_of_text_files_act_on_the_file(stack: Stack) ->
     assert "(paragraph " in found["message"]["text"]
     [answer] = replies(stack, user, send(stack, user, text, "river.txt", caption="/ask where do boats go?"))
     assert answer["message"]["text"].endswith(worker_texts.DOCUMENT_USED["paragraph"].format(numbers="1–3"))
+
+
+def test_a_document_over_20_mb_is_refused_at_once_with_the_limit(stack: Stack) -> None:
+    user = 7931
+    asked = send(stack, user, b"word " * (4 * 1024 * 1024 + 1), "huge.txt", caption="/summarize")
+    assert replies(stack, user, asked)[0]["message"]["text"] == texts.DOCUMENT_TOO_BIG.format(megabytes=20)
