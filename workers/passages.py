@@ -52,8 +52,8 @@ def question_options(document: Document, chosen: list[Passage], notice: str) -> 
 def question_prompt(question: str, found: dict[str, Any]) -> str:
     """The user's turn for the chat model: the question first (so a cut to fit its window drops passages, never
     the question), then the passages, each under where it is."""
-    place = texts.for_language("en").DOCUMENT_PLACE[found["unit"]]
-    blocks = [f"[{place.format(number=first if first == last else f'{first}–{last}')}]\n{text}"
+    unit = found["unit"]
+    blocks = [f"[{unit} {first if first == last else f'{first}–{last}'}]\n{text}"
               for first, last, text in found["passages"]]
     instruction = QUESTION_INSTRUCTION.format(name=found.get("name") or "document")
     return f"{question}\n\n{instruction}\n\n" + "\n\n".join(blocks)
