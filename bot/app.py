@@ -18,7 +18,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot import access, admin, handlers, metrics, quotas, settings_menu, speech, text_tools, texts, updates, vision
+from bot import (
+    access,
+    admin,
+    documents,
+    handlers,
+    metrics,
+    quotas,
+    settings_menu,
+    speech,
+    text_tools,
+    texts,
+    updates,
+    vision,
+)
 from shared import i18n, store
 from shared.settings import Settings, get_settings
 from shared.telegram import configure_logging
@@ -26,6 +39,8 @@ from shared.telegram import configure_logging
 log = logging.getLogger(__name__)
 
 RECORDINGS = filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE | filters.Document.AUDIO | filters.Document.VIDEO
+# Files the text commands read (anything but images and recordings, which have skills of their own).
+DOCUMENTS = filters.Document.ALL & ~filters.Document.IMAGE & ~filters.Document.AUDIO & ~filters.Document.VIDEO
 
 
 def build_application(settings: Settings) -> Application:
@@ -58,8 +73,11 @@ def build_application(settings: Settings) -> Application:
         CommandHandler("summarize", text_tools.summarize),
         CommandHandler("similar", text_tools.similar),
         CommandHandler("find", text_tools.find),
-        CommandHandler(["segment", "caption", "ask"], vision.command),
+        CommandHandler(["segment", "caption"], vision.command),
+        CommandHandler("ask", documents.ask),
         MessageHandler((filters.PHOTO | filters.Document.IMAGE) & filters.UpdateType.MESSAGE, vision.photo),
+        MessageHandler(DOCUMENTS & filters.CaptionRegex(documents.CAPTION_COMMAND) & filters.UpdateType.MESSAGE,
+                       documents.caption),
         MessageHandler(filters.Document.ALL & filters.CaptionRegex(vision.CAPTION_COMMAND) & filters.UpdateType.MESSAGE,
                        vision.not_an_image),
         CommandHandler("say", speech.say, filters.UpdateType.MESSAGE),

@@ -18,6 +18,7 @@ from bot.recent import keep_message
 from bot.updates import NotQueued, mark_unqueued
 from shared import store
 from shared.celery_app import enqueue
+from shared.documents import document_kind
 from shared.jobs import Job
 from shared.keys import history_key, message_vectors_key, recent_messages_key, waiting_key
 from shared.settings import Settings
@@ -126,7 +127,7 @@ async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message, words = update.effective_message, texts.get(update)
     if addressed_text(update, context) is None:
         return
-    if message.document and (message.document.mime_type or "").startswith("text/"):
+    if message.document and document_kind(message.document.file_name, message.document.mime_type):
         await message.reply_text(words.TEXT_FILE_HINT)
         return
     what = next((name for attr, name in words.MESSAGE_KINDS if getattr(message, attr, None)), words.OTHER_KIND)

@@ -25,12 +25,15 @@ HELP = (
     "I remember the last few messages of this chat.\n"
     "🌐 /translate french Good morning — translate into a language named in English, in its own words "
     "(Deutsch), by code (fr, fra_Latn) or as source>target (de>fr); I detect the language of the text. Reply "
-    "/translate to a message or a .txt file to translate it; without a language I use yours.\n"
+    "/translate to a message or a document to translate it; without a language I use yours.\n"
     "/language spanish — set the language /translate uses when you name none\n"
-    "📝 /summarize your text — or reply /summarize to a message or a .txt file, or forward me a long "
+    "📝 /summarize your text — or reply /summarize to a message or a document, or forward me a long "
     "message. /summarize short or /summarize long sets the length.\n"
     "🔗 /similar A cat sat on the mat | A kitten sat on the rug — how close two sentences are in meaning\n"
     "🔎 /find when is the meeting — the messages of this chat closest in meaning to your words\n"
+    "📄 Documents (PDF, Word, HTML, Markdown, text) — reply to one, or send it with the command as its caption: "
+    "/summarize, /translate german (the translation comes back as a file too), /find the deadline (its closest "
+    "passages), /ask when is the deadline? (an answer naming the pages it used)\n"
     "📷 Send a photo (or an image file) — I mark the objects in it and count them\n"
     "✂️ /segment — as a photo's caption, or a reply to a photo: its regions, each in its own colour\n"
     "🖼 /caption — as a photo's caption or a reply to one: a sentence about the photo\n"
@@ -70,7 +73,7 @@ RESET_DONE = "🧹 Done: I've forgotten our conversation. What shall we talk abo
 
 TRANSLATE_USAGE = (
     "Tell me what to translate: /translate french Good morning, or reply /translate german to a message "
-    "or a .txt file. Without a language I translate into yours (see /language)."
+    "or a document. Without a language I translate into yours (see /language)."
 )
 
 UNKNOWN_LANGUAGE = (
@@ -88,11 +91,14 @@ LANGUAGE_NOW = "🌐 /translate without a language translates into {name} ({code
 LANGUAGE_SET = "🌐 Done: /translate without a language now translates into {name} ({code})."
 
 SUMMARIZE_USAGE = (
-    "Tell me what to summarise: /summarize your text, or reply /summarize to a message or a .txt file, "
+    "Tell me what to summarise: /summarize your text, or reply /summarize to a message or a document, "
     "or forward me a long message. Add short or long for the length: /summarize short ..."
 )
 
-DOCUMENT_TOO_BIG = "📄 That file is too big for me. Send a plain-text file under 1 MB, or the part you need."
+DOCUMENT_TOO_BIG = ("📄 That file is over {megabytes} MB, more than I read. Send a smaller one, or just the part you "
+                    "need.")
+FIND_DOCUMENT_USAGE = "🔎 Tell me what to look for in the document, e.g. /find the deadline"
+ASK_DOCUMENT_USAGE = "❓ Ask a question about the document, e.g. /ask when is the deadline?"
 
 GROUP_NOT_ALLOWED = ("Sorry, this Pipegram bot is not enabled for this group. "
                      "Its owner can add the group's id ({chat_id}) to ALLOWED_GROUPS.")
@@ -114,8 +120,8 @@ NOTHING_TO_CANCEL = "Nothing of yours is waiting, so there is nothing to cancel.
 
 UNKNOWN_COMMAND = "I don't know the command {command}. Send /help to see what I can do."
 
-TEXT_FILE_HINT = ("📄 Got your file. Reply to it with /summarize, or /translate and a language, "
-                  "and I'll read it.")
+TEXT_FILE_HINT = ("📄 Got your file. Reply to it with /summarize, /translate and a language, /find and a few words, "
+                  "or /ask and a question, or send it again with one of those as its caption.")
 
 VISION_USAGE = ("📷 Send me a photo, with /segment, /caption or /ask and a question as its caption, "
                 "or reply with one of those to a photo.")
@@ -173,12 +179,12 @@ SPEECHLANG_AUTO = "🗣 Got it: I'll detect the language of each recording."
 
 COMMANDS = [
     ("translate", "Translate text: /translate french Good morning"),
-    ("summarize", "Summarise a text, a reply or a .txt file"),
+    ("summarize", "Summarise a text, a reply or a document"),
     ("similar", "Compare two sentences: A | B"),
-    ("find", "Search this chat's messages by meaning"),
+    ("find", "Search this chat's messages or a document by meaning"),
     ("segment", "Colour a photo's regions: caption or reply /segment"),
     ("caption", "Describe a photo: caption or reply /caption"),
-    ("ask", "Ask about a photo: /ask what breed is this dog?"),
+    ("ask", "Ask about a photo or a document: /ask what breed?"),
     ("language", "Your default /translate language"),
     ("help", "What I can do, with examples"),
     ("reset", "Forget our conversation"),

@@ -11,10 +11,10 @@ HELP = (
     "Ich merke mir die letzten Nachrichten dieses Chats.\n"
     "🌐 /translate french Guten Morgen — übersetzt in eine Sprache, genannt auf Englisch, mit ihrem eigenen Namen "
     "(Deutsch), per Code (fr, fra_Latn) oder als Quelle>Ziel (de>fr); die Sprache des Textes erkenne ich selbst. "
-    "Antworte mit /translate auf eine Nachricht oder eine .txt-Datei, um sie zu übersetzen; ohne Sprache nehme ich "
+    "Antworte mit /translate auf eine Nachricht oder ein Dokument, um sie zu übersetzen; ohne Sprache nehme ich "
     "deine.\n"
     "/language spanish — die Sprache, in die /translate übersetzt, wenn du keine nennst\n"
-    "📝 /summarize dein Text — oder antworte mit /summarize auf eine Nachricht oder eine .txt-Datei, oder leite "
+    "📝 /summarize dein Text — oder antworte mit /summarize auf eine Nachricht oder ein Dokument, oder leite "
     "mir eine lange Nachricht weiter. /summarize short oder /summarize long bestimmt die Länge.\n"
     "🔗 /similar Eine Katze saß auf der Matte | Ein Kätzchen saß auf dem Teppich — wie ähnlich sich zwei Sätze "
     "in der Bedeutung sind\n"
@@ -22,6 +22,9 @@ HELP = (
     "📷 Schick ein Foto (oder eine Bilddatei) — ich markiere und zähle die Objekte darin\n"
     "✂️ /segment — als Bildunterschrift oder als Antwort auf ein Foto: seine Bereiche, jeder in eigener Farbe\n"
     "🖼 /caption — als Bildunterschrift oder als Antwort auf ein Foto: ein Satz über das Foto\n"
+    "📄 Dokumente (PDF, Word, HTML, Markdown, Text) — antworte darauf oder schick sie mit dem Befehl als "
+    "Beschriftung: /summarize, /translate german (die Übersetzung kommt auch als Datei), /find die Frist (die "
+    "passendsten Stellen), /ask wann ist die Frist? (eine Antwort mit den Seiten, die sie verwendet hat)\n"
     "❓ /ask wie viele Personen sind zu sehen? — als Bildunterschrift oder als Antwort auf ein Foto: "
     "eine Antwort zum Foto\n"
     "/reset — unser Gespräch vergessen (und die für /find gespeicherten Nachrichten)\n"
@@ -64,7 +67,7 @@ RESET_DONE = "🧹 Erledigt: Ich habe unser Gespräch vergessen. Worüber wollen
 
 TRANSLATE_USAGE = (
     "Sag mir, was ich übersetzen soll: /translate french Guten Morgen, oder antworte mit /translate german auf "
-    "eine Nachricht oder eine .txt-Datei. Ohne Sprache übersetze ich in deine (siehe /language)."
+    "eine Nachricht oder ein Dokument. Ohne Sprache übersetze ich in deine (siehe /language)."
 )
 
 UNKNOWN_LANGUAGE = (
@@ -85,12 +88,14 @@ LANGUAGE_SET = "🌐 Erledigt: /translate ohne Sprache übersetzt jetzt in diese
 
 SUMMARIZE_USAGE = (
     "Sag mir, was ich zusammenfassen soll: /summarize dein Text, oder antworte mit /summarize auf eine Nachricht "
-    "oder eine .txt-Datei, oder leite mir eine lange Nachricht weiter. Für die Länge füge short oder long hinzu: "
+    "oder ein Dokument, oder leite mir eine lange Nachricht weiter. Für die Länge füge short oder long hinzu: "
     "/summarize short ..."
 )
 
-DOCUMENT_TOO_BIG = ("📄 Diese Datei ist mir zu groß. Schick eine reine Textdatei unter 1 MB oder den Teil, "
-                    "den du brauchst.")
+DOCUMENT_TOO_BIG = ("📄 Diese Datei ist über {megabytes} MB groß, mehr als ich lese. Schick eine kleinere oder nur den "
+                    "Teil, den du brauchst.")
+FIND_DOCUMENT_USAGE = "🔎 Sag mir, was ich im Dokument suchen soll, z. B. /find die Frist"
+ASK_DOCUMENT_USAGE = "❓ Stell eine Frage zum Dokument, z. B. /ask wann ist die Frist?"
 
 GROUP_NOT_ALLOWED = ("Entschuldigung, dieser Pipegram-Bot ist für diese Gruppe nicht freigeschaltet. "
                      "Sein Betreiber kann die ID der Gruppe ({chat_id}) zu ALLOWED_GROUPS hinzufügen.")
@@ -113,8 +118,9 @@ NOTHING_TO_CANCEL = "Von dir wartet nichts, also gibt es nichts abzubrechen."
 
 UNKNOWN_COMMAND = "Den Befehl {command} kenne ich nicht. Mit /help siehst du, was ich kann."
 
-TEXT_FILE_HINT = ("📄 Deine Datei ist angekommen. Antworte darauf mit /summarize, oder mit /translate und einer "
-                  "Sprache, und ich lese sie.")
+TEXT_FILE_HINT = ("📄 Deine Datei ist angekommen. Antworte darauf mit /summarize, /translate und einer Sprache, "
+                  "/find und ein paar Wörtern oder /ask und einer Frage, oder schick sie noch einmal mit einem "
+                  "davon als Beschriftung.")
 
 VISION_USAGE = ("📷 Schick mir ein Foto mit /segment, /caption oder /ask und einer Frage als Bildunterschrift, "
                 "oder antworte mit einem dieser Befehle auf ein Foto.")
@@ -179,12 +185,12 @@ SPEECHLANG_AUTO = "🗣 Verstanden: Ich erkenne die Sprache jeder Aufnahme selbs
 
 COMMANDS = [
     ("translate", "Text übersetzen: /translate french Guten Morgen"),
-    ("summarize", "Einen Text, eine Antwort oder eine .txt-Datei zusammenfassen"),
+    ("summarize", "Einen Text, eine Antwort oder ein Dokument zusammenfassen"),
     ("similar", "Zwei Sätze vergleichen: A | B"),
     ("find", "Die Nachrichten dieses Chats nach Bedeutung durchsuchen"),
     ("segment", "Bereiche eines Fotos einfärben: Bildunterschrift oder Antwort /segment"),
     ("caption", "Ein Foto beschreiben: Bildunterschrift oder Antwort /caption"),
-    ("ask", "Frage zu einem Foto: /ask welche Rasse ist der Hund?"),
+    ("ask", "Frage zu einem Foto oder Dokument: /ask welche Rasse?"),
     ("language", "Deine Standardsprache für /translate"),
     ("help", "Was ich kann, mit Beispielen"),
     ("reset", "Unser Gespräch vergessen"),

@@ -11,15 +11,18 @@ HELP = (
     "Recuerdo los últimos mensajes de este chat.\n"
     "🌐 /translate french Buenos días: traduce a un idioma nombrado en inglés, en su propio idioma "
     "(Deutsch), por código (fr, fra_Latn) o como origen>destino (de>fr). Detecto el idioma del texto. Responde "
-    "/translate a un mensaje o a un archivo .txt para traducirlo; sin idioma, traduzco al tuyo.\n"
+    "/translate a un mensaje o a un documento para traducirlo; sin idioma, traduzco al tuyo.\n"
     "/language spanish: el idioma al que traduce /translate cuando no nombras ninguno\n"
-    "📝 /summarize tu texto: o responde /summarize a un mensaje o a un archivo .txt, o reenvíame un mensaje "
+    "📝 /summarize tu texto: o responde /summarize a un mensaje o a un documento, o reenvíame un mensaje "
     "largo. /summarize short o /summarize long fija la longitud.\n"
     "🔗 /similar Un gato en la alfombra | Un gatito en la manta: cuánto se parecen dos frases en su sentido\n"
     "🔎 /find cuándo es la reunión: los mensajes de este chat más cercanos en sentido a tus palabras\n"
     "📷 Envía una foto (o un archivo de imagen): marco y cuento los objetos que hay en ella\n"
     "✂️ /segment: como pie de una foto o en respuesta a una: sus regiones, cada una de un color\n"
     "🖼 /caption: como pie de una foto o en respuesta a una: una frase sobre la foto\n"
+    "📄 Documentos (PDF, Word, HTML, Markdown, texto): respóndele a uno o envíalo con el comando como pie: "
+    "/summarize, /translate german (la traducción llega también como archivo), /find el plazo (sus pasajes más "
+    "cercanos), /ask ¿cuándo vence el plazo? (una respuesta que nombra las páginas usadas)\n"
     "❓ /ask ¿cuántas personas hay?: como pie de una foto o en respuesta a una: una respuesta sobre la foto\n"
     "/reset: olvidar nuestra conversación (y los mensajes guardados para /find)\n"
     "/cancel: cancelar tus peticiones que aún esperan\n"
@@ -57,7 +60,7 @@ RESET_DONE = "🧹 Hecho: he olvidado nuestra conversación. ¿De qué hablamos?
 
 TRANSLATE_USAGE = (
     "Dime qué traducir: /translate french Buenos días, o responde /translate german a un mensaje "
-    "o a un archivo .txt. Sin idioma, traduzco al tuyo (ver /language)."
+    "o a un documento. Sin idioma, traduzco al tuyo (ver /language)."
 )
 
 UNKNOWN_LANGUAGE = (
@@ -76,12 +79,14 @@ LANGUAGE_NOW = "🌐 /translate sin idioma traduce a: {name} ({code}). Cámbialo
 LANGUAGE_SET = "🌐 Hecho: /translate sin idioma ahora traduce a: {name} ({code})."
 
 SUMMARIZE_USAGE = (
-    "Dime qué resumir: /summarize tu texto, o responde /summarize a un mensaje o a un archivo .txt, "
+    "Dime qué resumir: /summarize tu texto, o responde /summarize a un mensaje o a un documento, "
     "o reenvíame un mensaje largo. Añade short o long para la longitud: /summarize short ..."
 )
 
-DOCUMENT_TOO_BIG = ("📄 Ese archivo es demasiado grande para mí. Envía un archivo de texto de menos de 1 MB, "
-                    "o la parte que necesites.")
+DOCUMENT_TOO_BIG = ("📄 Ese archivo pasa de {megabytes} MB, más de lo que leo. Envía uno más pequeño o solo la parte "
+                    "que necesitas.")
+FIND_DOCUMENT_USAGE = "🔎 Dime qué buscar en el documento, p. ej. /find el plazo"
+ASK_DOCUMENT_USAGE = "❓ Haz una pregunta sobre el documento, p. ej. /ask ¿cuándo vence el plazo?"
 
 GROUP_NOT_ALLOWED = ("Lo siento, este bot de Pipegram no está activado en este grupo. "
                      "Su dueño puede añadir el id del grupo ({chat_id}) a ALLOWED_GROUPS.")
@@ -103,8 +108,8 @@ NOTHING_TO_CANCEL = "No tienes nada esperando, así que no hay nada que cancelar
 
 UNKNOWN_COMMAND = "No conozco el comando {command}. Envía /help para ver lo que sé hacer."
 
-TEXT_FILE_HINT = ("📄 Recibí tu archivo. Respóndele con /summarize, o con /translate y un idioma, "
-                  "y lo leeré.")
+TEXT_FILE_HINT = ("📄 Recibí tu archivo. Respóndele con /summarize, /translate y un idioma, /find y unas palabras "
+                  "o /ask y una pregunta, o envíalo de nuevo con uno de ellos como pie.")
 
 VISION_USAGE = ("📷 Envíame una foto con /segment, /caption o /ask y una pregunta como pie, "
                 "o responde con uno de ellos a una foto.")
@@ -163,12 +168,12 @@ SPEECHLANG_AUTO = "🗣 Entendido: detectaré el idioma de cada grabación."
 
 COMMANDS = [
     ("translate", "Traducir texto: /translate french Buenos días"),
-    ("summarize", "Resumir un texto, una respuesta o un archivo .txt"),
+    ("summarize", "Resumir un texto, una respuesta o un documento"),
     ("similar", "Comparar dos frases: A | B"),
     ("find", "Buscar mensajes de este chat por su sentido"),
     ("segment", "Colorear las regiones de una foto: pie o respuesta /segment"),
     ("caption", "Describir una foto: pie o respuesta /caption"),
-    ("ask", "Preguntar por una foto: /ask ¿de qué raza es el perro?"),
+    ("ask", "Preguntar por una foto o un documento: /ask ¿qué raza?"),
     ("language", "Tu idioma por defecto para /translate"),
     ("help", "Lo que sé hacer, con ejemplos"),
     ("reset", "Olvidar nuestra conversación"),

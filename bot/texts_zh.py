@@ -12,16 +12,19 @@ HELP = (
     "我能做这些：\n\n"
     "💬 聊天 —— 随便写点什么，例如“给一只灰猫起三个名字”。我会记住这个聊天里最近的几条消息。\n"
     "🌐 /translate french 早上好 —— 翻译成用英文、用它自己的名字（Deutsch）、用代码（fr、fra_Latn）"
-    "或用 源>目标（de>fr）指定的语言。回复一条消息或一个 .txt 文件并发送 /translate 即可翻译它；"
+    "或用 源>目标（de>fr）指定的语言。回复一条消息或一个文档并发送 /translate 即可翻译它；"
     "不指定语言时，我会翻译成你的语言。原文的语言由我自动识别。\n"
     "/language spanish —— 设置未指定语言时 /translate 使用的目标语言\n"
-    "📝 /summarize 你的文本 —— 或回复一条消息或一个 .txt 文件并发送 /summarize，或转发给我一条长消息。"
+    "📝 /summarize 你的文本 —— 或回复一条消息或一个文档并发送 /summarize，或转发给我一条长消息。"
     "/summarize short 或 /summarize long 设置摘要长度。\n"
     "🔗 /similar 猫坐在垫子上 | 小猫坐在地毯上 —— 两句话的意思有多接近\n"
     "🔎 /find 会议是什么时候 —— 这个聊天里与你的话意思最接近的消息\n"
     "📷 发一张照片（或图片文件）—— 我会标出并数出其中的物体\n"
     "✂️ /segment —— 作为照片的说明或回复照片：把照片的各个区域涂成不同颜色\n"
     "🖼 /caption —— 作为照片的说明或回复照片：用一句话描述照片\n"
+    "📄 文档（PDF、Word、HTML、Markdown、纯文本）—— 回复文档，或发送文档时把命令写在说明里："
+    "/summarize、/translate german（译文也会以文件发回）、/find 截止日期（最接近的段落）、"
+    "/ask 截止日期是哪天？（回答会注明用到的页码）\n"
     "❓ /ask 有几个人？—— 作为照片的说明或回复照片：回答关于照片的问题\n"
     "/reset —— 忘记我们的对话（以及为 /find 保存的消息）\n"
     "/cancel —— 取消你仍在等待的请求\n"
@@ -57,7 +60,7 @@ QUEUED_ETA = "，大约 {duration}"
 RESET_DONE = "🧹 好了：我已经忘记了我们的对话。想聊点什么？"
 
 TRANSLATE_USAGE = (
-    "告诉我要翻译什么：/translate french 早上好，或回复一条消息或一个 .txt 文件并发送 /translate german。"
+    "告诉我要翻译什么：/translate french 早上好，或回复一条消息或一个文档并发送 /translate german。"
     "不指定语言时，我会翻译成你的语言（见 /language）。"
 )
 
@@ -75,11 +78,13 @@ LANGUAGE_NOW = "🌐 未指定语言时，/translate 会翻译成{name}（{code}
 LANGUAGE_SET = "🌐 好了：未指定语言时，/translate 现在会翻译成{name}（{code}）。"
 
 SUMMARIZE_USAGE = (
-    "告诉我要总结什么：/summarize 你的文本，或回复一条消息或一个 .txt 文件并发送 /summarize，"
+    "告诉我要总结什么：/summarize 你的文本，或回复一条消息或一个文档并发送 /summarize，"
     "或转发给我一条长消息。加上 short 或 long 设置长度：/summarize short ..."
 )
 
-DOCUMENT_TOO_BIG = "📄 这个文件太大了。请发送小于 1 MB 的纯文本文件，或者只发你需要的部分。"
+DOCUMENT_TOO_BIG = "📄 这个文件超过了 {megabytes} MB，超出我能读的大小。请发一个小一些的，或者只发你需要的部分。"
+FIND_DOCUMENT_USAGE = "🔎 告诉我要在文档里找什么，例如 /find 截止日期"
+ASK_DOCUMENT_USAGE = "❓ 问一个关于文档的问题，例如 /ask 截止日期是哪天？"
 
 GROUP_NOT_ALLOWED = ("抱歉，这个 Pipegram 机器人没有在本群启用。"
                      "它的主人可以把本群的 ID（{chat_id}）加入 ALLOWED_GROUPS。")
@@ -99,7 +104,8 @@ NOTHING_TO_CANCEL = "你没有在等待的请求，所以没有什么可取消�
 
 UNKNOWN_COMMAND = "我不认识命令 {command}。发送 /help 查看我能做什么。"
 
-TEXT_FILE_HINT = "📄 收到你的文件了。回复它并发送 /summarize，或 /translate 加一种语言，我就会读它。"
+TEXT_FILE_HINT = ("📄 收到你的文件了。回复它并发送 /summarize、/translate 加一种语言、/find 加几个词"
+                  "或 /ask 加一个问题，或者重新发送它并把其中一个命令写在说明里。")
 
 VISION_USAGE = "📷 发给我一张照片，并以 /segment、/caption 或 /ask 加问题作为说明，或者用其中一个命令回复一张照片。"
 
@@ -155,12 +161,12 @@ SPEECHLANG_AUTO = "🗣 好的：我会自动识别每段录音的语言。"
 
 COMMANDS = [
     ("translate", "翻译文本：/translate french 早上好"),
-    ("summarize", "总结文本、回复的消息或 .txt 文件"),
+    ("summarize", "总结文本、回复的消息或文档"),
     ("similar", "比较两句话：A | B"),
     ("find", "按意思搜索本聊天的消息"),
     ("segment", "给照片的区域上色：说明或回复 /segment"),
     ("caption", "描述照片：说明或回复 /caption"),
-    ("ask", "询问照片：/ask 这是什么品种的狗？"),
+    ("ask", "询问照片或文档：/ask 这是什么品种？"),
     ("language", "/translate 的默认语言"),
     ("help", "我能做什么，附示例"),
     ("reset", "忘记我们的对话"),

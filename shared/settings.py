@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     pipegram_detection_threshold: float = 0.5
     pipegram_max_image_pixels: int = 40_000_000
     pipegram_max_audio_s: float = 600
+    # Documents (/summarize, /translate, /find, /ask on a PDF, DOCX, HTML...): the most pages and characters read.
+    pipegram_document_max_pages: int = 100
+    pipegram_document_max_chars: int = 200_000
     # A "queued" status message is sent when the expected wait is at least this long (0: always).
     pipegram_status_after_s: float = 2.0
     # How often "typing…" / "sending a voice note…" is renewed while a job runs (Telegram shows it ~5 s).
