@@ -46,8 +46,21 @@ SECONDS = Annotated[float, Field(ge=0)]
 
 
 @with_config(ConfigDict(extra="forbid", strict=True))
+class Passages(TypedDict):
+    """The passages of a document a question is answered from (workers/passages.py makes them)."""
+
+    name: Annotated[str, StringConstraints(max_length=1024)]
+    unit: Literal["page", "paragraph"]
+    notice: Annotated[str, StringConstraints(max_length=4096)]
+    # [first, last, text] each; a handful of passages of a few hundred characters
+    passages: Annotated[list[Annotated[list[int | Annotated[str, StringConstraints(max_length=20_000)]],
+                                       Field(min_length=3, max_length=3)]], Field(max_length=64)]
+
+
+@with_config(ConfigDict(extra="forbid", strict=True))
 class Options(TypedDict, total=False):
-    """Everything a skill may be asked besides the text: each key one handler sets and one skill reads."""
+    """Everything a skill may be asked besides the text: each key one handler sets and one skill reads. A new
+    option goes here too, or the bot's Job() refuses it (tests/shared/test_contract.py lists them all)."""
 
     length: SHORT  # chat and summarize; skills fall back to their default on an unknown one
     speech_language: SHORT  # transcribe: a Whisper code, or "auto"
@@ -62,6 +75,10 @@ class Options(TypedDict, total=False):
     target: SHORT  # translate: NLLB codes
     source: SHORT
     question: Annotated[str, StringConstraints(max_length=4096)]  # describe: /ask's question
+    ask: bool  # find: answer the text as a question about the document, through chat
+    document: Passages  # chat: answer from these passages
+    file_name: Annotated[str, StringConstraints(max_length=1024)]  # a document's name and type, as Telegram gave them
+    mime_type: Annotated[str, StringConstraints(max_length=255)]
     file_size: SIZE | None  # a recording's size and duration as Telegram reported them
     duration: SECONDS | None
 

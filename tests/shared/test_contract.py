@@ -57,6 +57,18 @@ def test_a_job_missing_a_field_is_rejected() -> None:
 
 def test_every_option_a_handler_sets_survives_the_queue() -> None:
     assert Job.decode(GOOD) == Job.decode(json.loads(json.dumps(GOOD)))
+    asked = Job(skill="find", chat_id=5, user_id=6, message_id=7, file_id="F", text="what is due?",
+                options={"ask": True, "length": "short", "file_name": "a.pdf", "mime_type": "application/pdf"})
+    answer = asked.followup("chat", asked.text, length="short", document={
+        "name": "a.pdf", "unit": "page", "notice": "", "passages": [[1, 2, "Rent is due on Monday."]]})
+    for job in (asked, answer):
+        assert Job.decode(json.loads(json.dumps(job.encode()))) == job
+
+
+def test_document_passages_are_bounded_too() -> None:
+    passages = {"name": "a.pdf", "unit": "page", "notice": "", "passages": [[1, 1, "x"]] * 65}
+    with pytest.raises(BadJob, match="^options.document.passages: "):
+        Job.decode({**GOOD, "options": {"document": passages}})
 
 
 def test_settings_read_the_documented_environment_names(monkeypatch: pytest.MonkeyPatch) -> None:
