@@ -54,7 +54,8 @@ def load(source: str, device: str, dtype: Any, spec: ModelSpec) -> Any:
     from transformers import pipeline
 
     return pipeline(TASK, model=source, device=device, dtype=dtype,  # type: ignore[call-overload]
-                    trust_remote_code=spec.trust_remote_code, pipeline_class=_fp32_postprocessing())
+                    trust_remote_code=spec.trust_remote_code, revision=spec.revision,
+                    pipeline_class=_fp32_postprocessing())
 
 
 def _fp32_postprocessing() -> type:
