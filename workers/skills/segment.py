@@ -64,7 +64,7 @@ def _fp32_postprocessing() -> type:
     from transformers import MaskGenerationPipeline
 
     class Fp32MaskGeneration(MaskGenerationPipeline):
-        def _forward(self, model_inputs: Any, **kwargs: Any) -> Any:
+        def _forward(self, model_inputs: Any, **kwargs: Any) -> Any:  # type: ignore[override]
             found = super()._forward(model_inputs, **kwargs)
             found["iou_scores"], found["boxes"] = found["iou_scores"].float(), found["boxes"].float()
             return found
