@@ -73,6 +73,22 @@ def _celery(queues: list[str], name: str, loglevel: str, pool: str, concurrency:
     ])
 
 
+def gpu_worker_env(gpus: list[str], index: int, queues: str) -> dict[str, str]:
+    """The environment of GPU gpus[index]'s worker: it sees only that GPU, serves metrics on its own ports and,
+    unless PIPEGRAM_TORCH_THREADS says otherwise, gets its share of the cores (each process would otherwise take
+    all of them but one, and together they would oversubscribe the CPU)."""
+    from workers.runner import thread_share
+    from workers.tasks import BATCHED_QUEUES
+
+    served = queues.split(",")
+    # A worker serving batched and plain queues runs two model processes (see run_worker).
+    per_worker = 2 if any(q in BATCHED_QUEUES for q in served) and any(q not in BATCHED_QUEUES for q in served) else 1
+    env = {**_metrics_port_env(2 * index), "CUDA_VISIBLE_DEVICES": gpus[index]}
+    if not env.get("PIPEGRAM_TORCH_THREADS", "").strip("0"):
+        env["PIPEGRAM_TORCH_THREADS"] = str(thread_share(len(gpus) * per_worker))
+    return env
+
+
 def run_on_gpus(gpus: list[str], queues: str, loglevel: str) -> int:
     """One worker process per GPU, pinned with CUDA_VISIBLE_DEVICES before Python (and torch) starts.
 
@@ -80,8 +96,7 @@ def run_on_gpus(gpus: list[str], queues: str, loglevel: str) -> int:
     """
     host = socket.gethostname()
     procs = [subprocess.Popen([sys.executable, "-m", "pipegram.cli", "worker", "--queues", queues, "--name",
-                               f"gpu{gpu}@{host}", "--loglevel", loglevel],
-                              env={**_metrics_port_env(2 * index), "CUDA_VISIBLE_DEVICES": gpu})
+                               f"gpu{gpu}@{host}", "--loglevel", loglevel], env=gpu_worker_env(gpus, index, queues))
              for index, gpu in enumerate(gpus)]
 
     def stop(*_: object) -> None:

@@ -98,7 +98,14 @@ def start(settings: Settings, skill_names: list[str], batching: bool = False) ->
 def torch_threads(settings: Settings) -> int:
     """PIPEGRAM_TORCH_THREADS, or every core but one: torch's threads wait on each other at every operation, so
     one preempted by the bot, Redis or the worker's own I/O stalls them all (measured: docs/BENCHMARKS.md)."""
-    return settings.pipegram_torch_threads or max(1, (os.cpu_count() or 1) - 1)
+    return settings.pipegram_torch_threads or thread_share(1)
+
+
+def thread_share(processes: int, cores: int | None = None) -> int:
+    """Torch threads for each of `processes` model-running processes on one machine: the cores this process may
+    use, less one for the bot, Redis and I/O, divided among them (never fewer than one)."""
+    cores = cores or len(os.sched_getaffinity(0))
+    return max(1, (cores - 1) // max(1, processes))
 
 
 def make_batcher(name: str, skill: Skill, spec: ModelSpec, pipe: Any) -> Batcher:
