@@ -40,8 +40,10 @@ def ask_audio(caption: str | None = None) -> Callable[[Stack, int], dict]:
 
 
 def ask_find(stack: Stack, user: int) -> dict:
+    """Two messages the bot keeps (and the chat skill answers: wait for that), then a search over them."""
     for text in ("the cat sat on the mat", "we meet on friday at noon"):
-        stack.client.send_text(text, user_id=user)
+        sent = stack.client.send_text(text, user_id=user)
+        stack.client.wait_for_replies(user, after=sent["message_id"], timeout=120)
     return stack.client.send_text("/find when is the meeting", user_id=user)
 
 
@@ -79,6 +81,7 @@ def half_stack(emulator_url: str, log_dir: Path, models_cache: Path) -> Iterator
 def answer(stack: Stack, user: int, skill: str) -> dict:
     asked = JOBS[skill](stack, user)
     [reply] = stack.client.wait_for_replies(user, after=asked["message_id"], timeout=120)
+    assert reply["reply_to_message_id"] == asked["message_id"]
     return reply
 
 
