@@ -1,7 +1,7 @@
 """GPU check: the one script to run when a GPU is lent, a few minutes at most. Prints one table.
 
 `python bench/gpu_check.py` on a CUDA machine (the project installed with a CUDA build of torch), or
-`python bench/gpu_check.py --dry-run` on a CPU (what CI runs, so it cannot rot: bf16 only, smaller loads).
+`python bench/gpu_check.py --dry-run` on a CPU (what CI runs, so it cannot rot; smaller loads).
 Each section is one function returning rows; the exit code is non-zero if any row failed:
 - pinning: each worker process started with CUDA_VISIBLE_DEVICES=<n> sees exactly one GPU, the one it was given;
 - skills: every skill's tiny model in bf16 and fp16 through Pipegram's loader and the skill's own forward, with
@@ -188,14 +188,14 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    args.add_argument("--dry-run", action="store_true", help="on a CPU: bf16 only, smaller loads (what CI runs)")
+    args.add_argument("--dry-run", action="store_true", help="on a CPU, with smaller loads (what CI runs)")
     args.add_argument("--cache", type=Path, help="where tiny and rebuilt models go (default: a temporary folder)")
     options = args.parse_args(argv)
     if not options.dry_run and not torch.cuda.is_available():
         print("no CUDA device here: run with --dry-run to check the script on a CPU")
         return 2
     device = "cpu" if options.dry_run else "cuda"
-    setup = Setup(device, ("bfloat16",) if options.dry_run else ("bfloat16", "float16"),
+    setup = Setup(device, ("bfloat16", "float16"),
                   options.cache or Path(tempfile.mkdtemp(prefix="gpu-check-")), options.dry_run)
     name = torch.cuda.get_device_name(0) if device == "cuda" else "CPU (dry run)"
     print(f"gpu_check on {name}, torch {torch.__version__}")
