@@ -11,9 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import redis
 import soundfile as sf
 from scipy.signal import resample_poly
 
+from shared.status import read_status
 from tests import sounds
 from tests.e2e.conftest import Stack, start_stack
 from tests.e2e.test_transcripts import srt_cues
@@ -106,3 +108,10 @@ def test_srt_timestamps_increase_and_stay_within_the_clip(real_stack: Stack) -> 
     # recording's clock, not the window's.
     last = [start for start, _, text in cues if share_heard(LAST, text) >= 0.5]
     assert last and last[0] >= 25.0, cues
+
+
+def test_the_worker_logs_and_announces_which_model_each_skill_loaded(real_stack: Stack, whisper_tiny_en: Path) -> None:
+    [worker] = read_status(redis.Redis.from_url(real_stack.redis_url))["workers"]
+    assert worker["models"] == {"transcribe": str(whisper_tiny_en), "say": "tiny", "classify_sound": "tiny"}
+    assert re.search(rf"skill transcribe warm in [\d.]+ s \(pid \d+\): {re.escape(str(whisper_tiny_en))}",
+                     real_stack.worker.log())
