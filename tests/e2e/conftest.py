@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from emulator.client import EmulatorClient
 from shared.skills import SKILL_QUEUES
-from tests.processes import PIPEGRAM, Process, start, wait_until
+from tests.processes import PIPEGRAM, Process, start, start_redis, wait_until
 
 MAIN_TOKEN = "111111:main-test-token"  # the shared stack's bot
 
@@ -71,6 +72,23 @@ def stack_with_models(name: str, token: str, models_toml: str, db: int, emulator
     config.write_text(f'base = "tiny"\n{models_toml}')
     return start_stack(name, token, emulator_url, f"{redis_url.rsplit('/', 1)[0]}/{db}", log_dir, str(config), cache,
                        env)
+
+
+@contextmanager
+def stack_on_own_redis(name: str, token: str, models_toml: str, emulator_url: str, log_dir: Path, cache: Path,
+                       queues: tuple[str, ...] = ()) -> Iterator[Stack]:
+    """A stack with tiny models configured by its own TOML and a redis-server of its own, stopped together."""
+    redis_proc, redis_url = start_redis(log_dir)
+    config = log_dir / f"{name}-models.toml"
+    config.write_text(f'base = "tiny"\n{models_toml}')
+    try:
+        stack = start_stack(name, token, emulator_url, redis_url, log_dir, str(config), cache, queues=queues)
+        try:
+            yield stack
+        finally:
+            stack.stop()
+    finally:
+        redis_proc.stop()
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,8 @@ import pytest
 
 from shared.skills import SKILL_QUEUES
 from tests import sounds
-from tests.e2e.conftest import Stack, start_stack
+from tests.e2e.conftest import Stack, stack_on_own_redis
 from tests.imagefiles import encode, scene
-from tests.processes import start_redis
 from workers import texts
 
 pytestmark = pytest.mark.e2e
@@ -65,17 +64,9 @@ JOBS: dict[str, Callable[[Stack, int], dict]] = {
 @pytest.fixture(scope="module")
 def half_stack(emulator_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
     """Every skill's tiny model forced to bf16 by the models TOML, on a Redis of its own."""
-    redis_proc, redis_url = start_redis(log_dir)
-    config = log_dir / "half-models.toml"
-    config.write_text('base = "tiny"\n' + "".join(f'[{skill}]\ndtype = "bfloat16"\n' for skill in SKILL_QUEUES))
-    try:
-        stack = start_stack("half", TOKEN, emulator_url, redis_url, log_dir, str(config), models_cache)
-    except BaseException:
-        redis_proc.stop()
-        raise
-    yield stack
-    stack.stop()
-    redis_proc.stop()
+    models = "".join(f'[{skill}]\ndtype = "bfloat16"\n' for skill in SKILL_QUEUES)
+    with stack_on_own_redis("half", TOKEN, models, emulator_url, log_dir, models_cache) as stack:
+        yield stack
 
 
 def answer(stack: Stack, user: int, skill: str) -> dict:

@@ -17,9 +17,8 @@ from scipy.signal import resample_poly
 
 from shared.status import read_status
 from tests import sounds
-from tests.e2e.conftest import Stack, start_stack
+from tests.e2e.conftest import Stack, stack_on_own_redis
 from tests.e2e.test_transcripts import srt_cues
-from tests.processes import start_redis
 
 pytestmark = pytest.mark.e2e
 
@@ -62,18 +61,9 @@ def note_45_s() -> bytes:
 @pytest.fixture(scope="module")
 def real_stack(emulator_url: str, log_dir: Path, models_cache: Path, whisper_tiny_en: Path) -> Iterator[Stack]:
     """Speech skills on their own Redis, transcribe with the real tiny.en (the others tiny)."""
-    redis_proc, redis_url = start_redis(log_dir)
-    config = log_dir / "real-whisper-models.toml"
-    config.write_text(f'base = "tiny"\n[transcribe]\nmodel = "{whisper_tiny_en}"\ndevice = "cpu"\n')
-    try:
-        stack = start_stack("realwhisper", TOKEN, emulator_url, redis_url, log_dir, str(config), models_cache,
-                            queues=("speech",))
-    except BaseException:
-        redis_proc.stop()
-        raise
-    yield stack
-    stack.stop()
-    redis_proc.stop()
+    models = f'[transcribe]\nmodel = "{whisper_tiny_en}"\ndevice = "cpu"\n'
+    with stack_on_own_redis("realwhisper", TOKEN, models, emulator_url, log_dir, models_cache, ("speech",)) as stack:
+        yield stack
 
 
 def ask(stack: Stack, user: int, data: bytes, duration: int, caption: str | None = None) -> dict:
