@@ -13,6 +13,7 @@ Each section is one function returning rows; the exit code is non-zero if any ro
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import subprocess
 import sys
@@ -124,6 +125,8 @@ def check_skills(setup: Setup) -> list[Row]:
                 (pipe, [output]), seconds, peak = measured(setup.device, run)
                 rows.append(Row("skills", name, dtype, f"{type(output).__name__} (model {model_dtype(pipe)})",
                                 seconds, peak))
+                del pipe, output  # the next skill's peak memory is its own
+                gc.collect()
             except Exception as exc:
                 traceback.print_exc()
                 rows.append(Row("skills", name, dtype, f"{type(exc).__name__}: {exc}"[:80], ok=False))

@@ -108,10 +108,17 @@ def transcript(folder: Path, dtype: str, clip: np.ndarray, cache: Path) -> str:
     return str(pipe(clip, return_timestamps=True)["text"])
 
 
-@pytest.mark.parametrize("dtype", HALF)
-def test_real_whisper_in_half_precision_keeps_90_percent_of_the_fp32_words(whisper_tiny_en: Path, clip: np.ndarray,
-                                                                           models_cache: Path, dtype: str) -> None:
+@pytest.fixture(scope="module")
+def whisper_fp32(whisper_tiny_en: Path, clip: np.ndarray, models_cache: Path) -> str:
     reference = transcript(whisper_tiny_en, "float32", clip, models_cache)
     assert word_share("the quick brown fox over the lazy dog weekly report museum", reference) >= 0.8, reference
+    return reference
+
+
+@pytest.mark.parametrize("dtype", HALF)
+def test_real_whisper_in_half_precision_keeps_90_percent_of_the_fp32_words(whisper_tiny_en: Path, clip: np.ndarray,
+                                                                           models_cache: Path, whisper_fp32: str,
+                                                                           dtype: str) -> None:
+    reference = whisper_fp32
     half = transcript(whisper_tiny_en, dtype, clip, models_cache)
     assert word_share(reference, half) >= 0.9, (reference, half)
