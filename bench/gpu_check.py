@@ -100,7 +100,8 @@ def sample_inputs() -> dict[str, Any]:
 
 def model_dtype(pipe: Any) -> str:
     """The dtype the skill's model ended up in, where it can be read."""
-    for holder in (pipe, getattr(pipe, "model", None), getattr(pipe, "pipe", None)):
+    voices = [voice for voice, _ in getattr(pipe, "warm", {}).values()]  # say: the voices loaded so far
+    for holder in (pipe, getattr(pipe, "model", None), getattr(pipe, "pipe", None), *voices):
         dtype = getattr(holder, "dtype", None) or getattr(getattr(holder, "model", None), "dtype", None)
         if dtype is not None:
             return str(dtype).removeprefix("torch.")

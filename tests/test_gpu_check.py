@@ -19,5 +19,7 @@ def test_the_dry_run_checks_every_skill_in_bf16_and_fp16_and_the_real_weights(mo
     assert all(row[-1] == "ok" for row in rows), run.stdout
     skills = {(row[1], row[2]) for row in rows if row[0] == "skills"}
     assert skills == {(skill, dtype) for skill in SKILL_QUEUES for dtype in ("bfloat16", "float16")}
+    # Each model ended up in the dtype asked for: "<output type> (model bfloat16)".
+    assert all(row[4:6] == ["(model", f"{row[2]})"] for row in rows if row[0] == "skills"), run.stdout
     assert [row[0] for row in rows].count("real") == 4  # MiniLM and Whisper tiny.en, in bf16 and fp16
     assert any(row[0] == "pinning" for row in rows) and any(row[0] == "batching" for row in rows)
