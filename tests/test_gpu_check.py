@@ -6,10 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from shared.skills import SKILL_QUEUES
 from tests.processes import ROOT
 
 
+@pytest.mark.timeout(1500)  # about 4 minutes on a 2-core machine: every skill twice, real weights three times
 def test_the_dry_run_checks_every_skill_in_bf16_and_fp16_and_the_real_weights(models_cache: Path) -> None:
     run = subprocess.run([sys.executable, "bench/gpu_check.py", "--dry-run", "--cache", str(models_cache)], cwd=ROOT,
                          capture_output=True, text=True, timeout=1200)

@@ -15,7 +15,8 @@ from tests.e2e.conftest import Stack, stack_on_own_redis
 from tests.imagefiles import encode, scene
 from workers import texts
 
-pytestmark = pytest.mark.e2e
+# The first test also starts the bf16 stack (and, run alone, the shared fp32 one): room for a loaded machine.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
 TOKEN = "191919:half-precision-token"
 PHOTO = encode(scene(96, 72), "JPEG")

@@ -20,7 +20,7 @@ from tests import sounds
 from tests.e2e.conftest import Stack, stack_on_own_redis
 from tests.e2e.test_transcripts import srt_cues
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]  # the first test also builds tiny.en and the stack
 
 TOKEN = "181818:real-whisper-token"
 RATE = 48_000
