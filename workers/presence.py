@@ -28,10 +28,11 @@ def describe_device() -> str:
     return f"cuda:0 (GPU {visible or 0}: {torch.cuda.get_device_name(0)})"
 
 
-def announce(r: redis.Redis, node: str, skills: list[str]) -> None:
-    """Publish this worker process now and every REFRESH_S seconds, from a daemon thread."""
+def announce(r: redis.Redis, node: str, models: dict[str, str]) -> None:
+    """Publish this worker process (its warm skills and which model each loaded) now and every REFRESH_S seconds,
+    from a daemon thread."""
     info = json.dumps({"node": node, "host": socket.gethostname(), "pid": os.getpid(), "device": describe_device(),
-                       "skills": skills, "started": time.time()})
+                       "skills": list(models), "models": models, "started": time.time()})
     key = worker_key(f"{node}:{os.getpid()}")
 
     def refresh() -> None:

@@ -22,7 +22,7 @@ from shared.store import as_text
 from shared.telegram import job_fields
 from workers import metrics, progress, texts
 from workers.batching import Batcher
-from workers.models import ModelSpec, load_pipeline, resolve_specs
+from workers.models import ModelSpec, load_pipeline, loaded_as, resolve_specs
 from workers.ratelimit import SendRateLimiter
 from workers.sender import TelegramSender
 from workers.skill import BadInput, Reply, Skill, SkillContext
@@ -48,6 +48,7 @@ class Warm:
     spec: ModelSpec
     pipe: Any
     batcher: Batcher | None = None
+    loaded: str = ""  # which model (a Hub id with its commit, a folder or tiny), as announced
 
     def run(self, inputs: Any) -> Any:
         """The model's output for one job's inputs (joined with other jobs' when batching)."""
@@ -87,16 +88,24 @@ def start(settings: Settings, skill_names: list[str], batching: bool = False) ->
         if sample := getattr(skill, "WARMUP", None):
             skill.forward(pipe, [sample], specs[name])  # the first call pays for lazy init; not a user's job
         state.skills[name] = Warm(skill, specs[name], pipe, make_batcher(name, skill, specs[name], pipe)
-                                  if batching and specs[name].batch_size > 1 else None)
+                                  if batching and specs[name].batch_size > 1 else None, loaded_as(specs[name]))
         metrics.model_loaded(name, time.perf_counter() - began)
-        log.info("skill %s warm in %.1f s (pid %d)", name, time.perf_counter() - began, os.getpid())
+        log.info("skill %s warm in %.1f s (pid %d): %s", name, time.perf_counter() - began, os.getpid(),
+                 state.skills[name].loaded)
     return state
 
 
 def torch_threads(settings: Settings) -> int:
     """PIPEGRAM_TORCH_THREADS, or every core but one: torch's threads wait on each other at every operation, so
     one preempted by the bot, Redis or the worker's own I/O stalls them all (measured: docs/BENCHMARKS.md)."""
-    return settings.pipegram_torch_threads or max(1, (os.cpu_count() or 1) - 1)
+    return settings.pipegram_torch_threads or thread_share(1)
+
+
+def thread_share(processes: int, cores: int | None = None) -> int:
+    """Torch threads for each of `processes` model-running processes on one machine: the cores this process may
+    use, less one for the bot, Redis and I/O, divided among them (never fewer than one)."""
+    cores = cores or len(os.sched_getaffinity(0))
+    return max(1, (cores - 1) // max(1, processes))
 
 
 def make_batcher(name: str, skill: Skill, spec: ModelSpec, pipe: Any) -> Batcher:

@@ -29,9 +29,10 @@ class Seq2SeqModel:
     def load(cls, source: str, device: str, dtype: Any, spec: ModelSpec) -> Seq2SeqModel:
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-        tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=spec.trust_remote_code)
-        model = AutoModelForSeq2SeqLM.from_pretrained(source, dtype=dtype, trust_remote_code=spec.trust_remote_code)
-        model.to(device).eval()
+        pinned = {"trust_remote_code": spec.trust_remote_code, "revision": spec.revision}
+        tokenizer = AutoTokenizer.from_pretrained(source, **pinned)
+        # Straight onto the device in its dtype: loading on the CPU first and moving costs twice the memory and time.
+        model = AutoModelForSeq2SeqLM.from_pretrained(source, dtype=dtype, device_map=device, **pinned).eval()
         # Positions the encoder can take; tokenizers often report a huge model_max_length.
         window = min(getattr(model.config, "max_position_embeddings", 512), tokenizer.model_max_length)
         return cls(model, tokenizer, device, window)

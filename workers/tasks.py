@@ -99,7 +99,7 @@ def _warm_up_threads_worker(sender: Any = None, **_: Any) -> None:
     global _state
     if "thread" in getattr(getattr(sender, "pool_cls", None), "__module__", ""):
         _state = runner.start(get_settings(), _skills_served(), batching=True)
-        announce(_state.redis, _node[0], list(_state.skills))
+        announce(_state.redis, _node[0], {name: warm.loaded for name, warm in _state.skills.items()})
 
 
 @worker_process_init.connect
@@ -110,7 +110,7 @@ def _warm_up(**_: Any) -> None:
     """
     global _state
     _state = runner.start(get_settings(), _skills_served())
-    announce(_state.redis, _node[0], list(_state.skills))
+    announce(_state.redis, _node[0], {name: warm.loaded for name, warm in _state.skills.items()})
 
 
 @worker_process_shutdown.connect

@@ -80,10 +80,10 @@ def load_text_model(source: str, device: str, dtype: Any, spec: ModelSpec) -> Te
 
     from workers.seq2seq import Seq2SeqModel
 
-    config = AutoConfig.from_pretrained(source, trust_remote_code=spec.trust_remote_code)
+    config = AutoConfig.from_pretrained(source, trust_remote_code=spec.trust_remote_code, revision=spec.revision)
     if config.is_encoder_decoder:
         return Seq2SeqModel.load(source, device, dtype, spec)
     pipe = pipeline("text-generation", model=source, device=device, dtype=dtype,  # type: ignore[call-overload]
-                    trust_remote_code=spec.trust_remote_code)
+                    trust_remote_code=spec.trust_remote_code, revision=spec.revision)
     context = getattr(config, "max_position_embeddings", None) or PROMPT_WINDOW
     return PromptedModel(pipe, window=min(context // 2, PROMPT_WINDOW))

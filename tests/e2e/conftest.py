@@ -4,15 +4,33 @@ are started by pipegram/stack.py, which bench/ uses too."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from pipegram.stack import Stack, stack_with_models, start_stack
+from pipegram.stack import Stack, stack_with_models, start_redis, start_stack
 
-__all__ = ["MAIN_TOKEN", "Stack", "stack", "stack_with_models", "start_stack"]
+__all__ = ["MAIN_TOKEN", "Stack", "stack", "stack_on_own_redis", "stack_with_models", "start_stack"]
 
 MAIN_TOKEN = "111111:main-test-token"  # the shared stack's bot
+
+
+@contextmanager
+def stack_on_own_redis(name: str, token: str, models_toml: str, emulator_url: str, log_dir: Path, cache: Path,
+                       queues: tuple[str, ...] = ()) -> Iterator[Stack]:
+    """A stack with tiny models configured by its own TOML and a redis-server of its own, stopped together."""
+    redis_proc, redis_url = start_redis(log_dir)
+    config = log_dir / f"{name}-models.toml"
+    config.write_text(f'base = "tiny"\n{models_toml}')
+    try:
+        stack = start_stack(name, token, emulator_url, redis_url, log_dir, str(config), cache, queues=queues)
+        try:
+            yield stack
+        finally:
+            stack.stop()
+    finally:
+        redis_proc.stop()
 
 
 @pytest.fixture(scope="session")

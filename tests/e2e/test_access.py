@@ -14,7 +14,7 @@ import redis
 
 from bot import texts, texts_de
 from emulator.client import EmulatorClient
-from tests import sounds
+from pipegram.samples import sounds
 from tests.e2e.conftest import Stack, start_stack
 from tests.processes import start_redis
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from emulator.client import EmulatorClient
-from tests import sounds
+from pipegram.samples import sounds
 from tests.e2e.conftest import Stack, start_stack
 from tests.processes import PIPEGRAM, PeakMemory, Process, free_port, pool_child_pid, start
 from workers import audio

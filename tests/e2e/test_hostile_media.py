@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests import sounds
+from pipegram.samples import sounds
+from pipegram.samples.images import encode, scene
 from tests.e2e.conftest import Stack
-from tests.imagefiles import encode, scene
 from tests.processes import PeakMemory, pool_child_pid
 from workers import audio
 from workers.images import PHOTO_MAX_BYTES

@@ -6,8 +6,8 @@ import pytest
 
 from bot import texts
 from emulator.client import EmulatorClient
+from pipegram.samples.sounds import spoken
 from tests.e2e.conftest import Stack
-from tests.sounds import spoken
 from workers import texts as worker_texts
 from workers.tiny import WORDS
 

@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 
 from bot import texts
-from tests import sounds
+from pipegram.samples import sounds
 from tests.e2e.conftest import Stack
 from workers import audio
 from workers import texts as worker_texts

@@ -12,7 +12,7 @@ import soundfile as sf
 import webvtt
 
 from bot import texts
-from tests import sounds
+from pipegram.samples import sounds
 from tests.e2e.conftest import Stack
 from tests.e2e.test_settings import buttons, press
 from workers import audio

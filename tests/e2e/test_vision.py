@@ -9,8 +9,8 @@ from PIL import Image, ImageChops
 
 from bot import texts
 from emulator.client import EmulatorClient
+from pipegram.samples.images import bomb_png, encode, scene, truncated_jpeg
 from tests.e2e.conftest import Stack
-from tests.imagefiles import bomb_png, encode, scene, truncated_jpeg
 
 pytestmark = pytest.mark.e2e
 

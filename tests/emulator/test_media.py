@@ -15,7 +15,7 @@ from telegram.error import BadRequest
 from emulator.client import EmulatorClient
 from emulator.media import audio_seconds
 from emulator.server import EmulatorThread, redact
-from tests import sounds
+from pipegram.samples import sounds
 from tests.emulator.conftest import USER, with_bot
 
 BIG = bytes(21 * 1024 * 1024)  # over the cloud's 20 MB download limit

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from pipegram.samples import sounds
 from shared.jobs import Job
 from shared.settings import Settings
-from tests import sounds
 from workers.audio import (
     PLAYLIST,
     TOO_BIG,

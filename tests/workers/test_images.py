@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.imagefiles import bomb_png, encode, truncated_jpeg
+from pipegram.samples.images import bomb_png, encode, truncated_jpeg
 from workers.images import (
     HALO,
     PHOTO_MAX_BYTES,

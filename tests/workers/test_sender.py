@@ -11,9 +11,9 @@ import soundfile as sf
 
 from emulator.client import EmulatorClient
 from emulator.server import EmulatorThread
+from pipegram.samples import sounds
 from shared.settings import Settings
 from shared.telegram import MAX_DOWNLOAD_BYTES
-from tests import sounds
 from workers.sender import FileTooBig, TelegramSender
 from workers.skill import Attachment, Reply
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from pipegram.samples import sounds
 from shared.jobs import Job
 from shared.settings import Settings
-from tests import sounds
 from workers import audio, progress
 from workers.models import ModelSpec, load_pipeline
 from workers.skill import BadInput, SkillContext

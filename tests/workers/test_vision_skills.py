@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from pipegram.samples.images import encode, scene
 from shared.jobs import Job
 from shared.settings import Settings
-from tests.imagefiles import encode, scene
 from workers.images import Box
 from workers.models import ModelSpec, load_pipeline
 from workers.skill import BadInput, Skill, SkillContext

@@ -54,7 +54,22 @@ def load(source: str, device: str, dtype: Any, spec: ModelSpec) -> Any:
     from transformers import pipeline
 
     return pipeline(TASK, model=source, device=device, dtype=dtype,  # type: ignore[call-overload]
-                    trust_remote_code=spec.trust_remote_code)
+                    trust_remote_code=spec.trust_remote_code, revision=spec.revision,
+                    pipeline_class=_fp32_postprocessing())
+
+
+def _fp32_postprocessing() -> type:
+    """The mask-generation pipeline with each batch's scores and boxes in float32 (its masks are already binary):
+    a bf16/fp16 model's scores would otherwise meet float32 boxes in torchvision's nms, which refuses them."""
+    from transformers import MaskGenerationPipeline
+
+    class Fp32MaskGeneration(MaskGenerationPipeline):
+        def _forward(self, model_inputs: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+            found = super()._forward(model_inputs, **kwargs)
+            found["iou_scores"], found["boxes"] = found["iou_scores"].float(), found["boxes"].float()
+            return found
+
+    return Fp32MaskGeneration
 
 
 def preprocess(job: Job, ctx: SkillContext) -> Image.Image:

@@ -1,4 +1,4 @@
-"""Image files for tests: ordinary photos, a decompression bomb, a truncated JPEG."""
+"""Image files for tests and bench: ordinary photos, a decompression bomb, a truncated JPEG."""
 
 from __future__ import annotations
 
