@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
@@ -18,6 +19,12 @@ from shared.telegram import configure_logging
 log = logging.getLogger(__name__)
 
 RECORDINGS = filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE | filters.Document.AUDIO | filters.Document.VIDEO
+
+
+def command(names: str | list[str], callback: Any) -> CommandHandler:
+    """A command from a new message only: PTB's CommandHandler also takes edited messages, which would run a
+    command again (a second /translate job) though edits are ignored by design."""
+    return CommandHandler(names, callback, filters.UpdateType.MESSAGE)
 
 
 def build_application(settings: Settings) -> Application:
@@ -35,28 +42,28 @@ def build_application(settings: Settings) -> Application:
     application.bot_data["settings"] = settings
     application.add_handler(TypeHandler(Update, handlers.refuse_strangers), group=-1)
     application.add_handlers([
-        CommandHandler("start", handlers.start),
-        CommandHandler("help", handlers.help_command),
-        CommandHandler("reset", handlers.reset),
-        CommandHandler("cancel", handlers.cancel),
-        CommandHandler("status", handlers.status),
-        CommandHandler("stats", admin.stats),
-        CommandHandler("translate", text_tools.translate),
-        CommandHandler("language", text_tools.language),
-        CommandHandler("summarize", text_tools.summarize),
-        CommandHandler("similar", text_tools.similar),
-        CommandHandler("find", text_tools.find),
-        CommandHandler(["segment", "caption", "ask"], vision.command),
+        command("start", handlers.start),
+        command("help", handlers.help_command),
+        command("reset", handlers.reset),
+        command("cancel", handlers.cancel),
+        command("status", handlers.status),
+        command("stats", admin.stats),
+        command("translate", text_tools.translate),
+        command("language", text_tools.language),
+        command("summarize", text_tools.summarize),
+        command("similar", text_tools.similar),
+        command("find", text_tools.find),
+        command(["segment", "caption", "ask"], vision.command),
         MessageHandler((filters.PHOTO | filters.Document.IMAGE) & filters.UpdateType.MESSAGE, vision.photo),
         MessageHandler(filters.Document.ALL & filters.CaptionRegex(vision.CAPTION_COMMAND) & filters.UpdateType.MESSAGE,
                        vision.not_an_image),
-        CommandHandler("say", speech.say, filters.UpdateType.MESSAGE),
-        CommandHandler(list(speech.SUBTITLE_KINDS), speech.subtitles, filters.UpdateType.MESSAGE),
-        CommandHandler("transcribe", speech.transcribe, filters.UpdateType.MESSAGE),
-        CommandHandler("classify", speech.classify, filters.UpdateType.MESSAGE),
-        CommandHandler("voice", speech.voice_mode),
-        CommandHandler("speechlang", speech.speech_language),
-        CommandHandler("settings", settings_menu.settings),
+        command("say", speech.say),
+        command(list(speech.SUBTITLE_KINDS), speech.subtitles),
+        command("transcribe", speech.transcribe),
+        command("classify", speech.classify),
+        command("voice", speech.voice_mode),
+        command("speechlang", speech.speech_language),
+        command("settings", settings_menu.settings),
         CallbackQueryHandler(settings_menu.pressed, pattern=settings_menu.PATTERN),
         MessageHandler(RECORDINGS & filters.UpdateType.MESSAGE, speech.recording),
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, handlers.chat),

@@ -6,11 +6,13 @@ Run with `pipegram worker` (or `celery -A workers.tasks worker -P prefork -c 1 -
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 import redis
 from celery import Task
-from celery.signals import celeryd_init, worker_init, worker_process_init, worker_process_shutdown
+from celery.exceptions import TimeLimitExceeded
+from celery.signals import celeryd_init, task_failure, worker_init, worker_process_init, worker_process_shutdown
 
 from shared.celery_app import VISIBILITY_TIMEOUT_S, app
 from shared.settings import ConfigError, get_settings
@@ -53,6 +55,15 @@ def _register(skill: str, soft_limit: int) -> None:
 
 for _skill, _spec in resolve_specs(get_settings().pipegram_models, list(SKILL_QUEUES)).items():
     _register(_skill, _spec.time_limit)
+
+
+@task_failure.connect
+def _tell_timed_out(exception: BaseException | None = None, args: Any = None, **_: Any) -> None:
+    """Celery reports a hard time limit in the parent, which kills the child: tell the user from here, off the
+    parent's event loop."""
+    if isinstance(exception, TimeLimitExceeded) and args:
+        threading.Thread(target=runner.tell_timed_out, args=(get_settings(), args[0]), name="timed-out",
+                         daemon=True).start()
 
 
 @celeryd_init.connect

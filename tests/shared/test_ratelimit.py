@@ -3,7 +3,7 @@
 import redis
 
 from shared.keys import send_rate_key
-from workers.ratelimit import GLOBAL_S, PER_CHAT_S, PER_GROUP_S, SendRateLimiter
+from shared.ratelimit import GLOBAL_S, PER_CHAT_S, PER_GROUP_S, SendRateLimiter
 
 
 def close_to(waits: list[float], expected: list[float], slack: float = 0.25) -> bool:
