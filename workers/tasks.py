@@ -33,6 +33,7 @@ DELIVERY_RETRIES = 27
 _queues: list[str] = []
 _node: list[str] = ["worker"]
 _state: runner.WorkerState | None = None
+_timed_out: set[str] = set()  # task ids whose hard time limit the user was told about (in the parent)
 
 
 def _register(skill: str, soft_limit: int) -> None:
@@ -58,10 +59,14 @@ for _skill, _spec in resolve_specs(get_settings().pipegram_models, list(SKILL_QU
 
 
 @task_failure.connect
-def _tell_timed_out(exception: BaseException | None = None, args: Any = None, **_: Any) -> None:
+def _tell_timed_out(task_id: str | None = None, exception: BaseException | None = None, args: Any = None,
+                    **_: Any) -> None:
     """Celery reports a hard time limit in the parent, which kills the child: tell the user from here, off the
-    parent's event loop."""
-    if isinstance(exception, TimeLimitExceeded) and args:
+    parent's event loop. Celery sends this signal twice for one timeout (the timeout, then the job's result)."""
+    if isinstance(exception, TimeLimitExceeded) and args and task_id not in _timed_out:
+        if len(_timed_out) > 1000:
+            _timed_out.clear()
+        _timed_out.add(task_id or "")
         threading.Thread(target=runner.tell_timed_out, args=(get_settings(), args[0]), name="timed-out",
                          daemon=True).start()
 

@@ -14,7 +14,9 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -52,10 +54,22 @@ def calls_to(stack: Stack, method: str, chat: int) -> list[dict]:
     return [call for call in stack.client.calls(method) if str(call["params"].get("chat_id")) == str(chat)]
 
 
-def write_models(tmp: Path, name: str, toml: str) -> str:
-    config = tmp / f"{name}-models.toml"
-    config.write_text(f'base = "tiny"\n{toml}')
-    return str(config)
+@contextmanager
+def own_stack(name: str, emulator_url: str, log_dir: Path, cache: Path, models_toml: str = "",
+              **options: Any) -> Iterator[Stack]:
+    """A stack on a Redis of its own, with tiny models configured by models_toml; stopped, Redis too, after."""
+    redis_proc, url = start_redis(log_dir)
+    config = log_dir / f"{name}-models.toml"
+    config.write_text(f'base = "tiny"\n{models_toml}')
+    try:
+        stack = start_stack(name, f"{sum(map(ord, name))}:{name}-token", emulator_url, url, log_dir, str(config),
+                            cache, **options)
+        try:
+            yield stack
+        finally:
+            stack.stop()
+    finally:
+        redis_proc.stop()
 
 
 @pytest.fixture(scope="module")
@@ -163,16 +177,12 @@ def test_redis_down_before_enqueue_the_message_comes_again(lossy: tuple[Stack, l
 
 
 @pytest.fixture(scope="module")
-def stuck(emulator_url: str, log_dir: Path, models_cache: Path, tmp_path_factory) -> Iterator[Stack]:
+def stuck(emulator_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
     """Chat answers far longer than their 2-second time limit; status messages always on."""
-    redis_proc, url = start_redis(log_dir)
-    config = write_models(tmp_path_factory.mktemp("stuck"), "stuck", "[chat]\ntime_limit = 2\n[chat.generate]\n"
-                          "max_new_tokens = 3000\nmin_new_tokens = 3000\n")
-    stack = start_stack("stuck", "727272:stuck-token", emulator_url, url, log_dir, config, models_cache,
-                        {"PIPEGRAM_STATUS_AFTER_S": "0"}, queues=("text",))
-    yield stack
-    stack.stop()
-    redis_proc.stop()
+    with own_stack("stuck", emulator_url, log_dir, models_cache, "[chat]\ntime_limit = 2\n[chat.generate]\n"
+                   "max_new_tokens = 3000\nmin_new_tokens = 3000\n", shared_env={"PIPEGRAM_STATUS_AFTER_S": "0"},
+                   queues=("text",)) as stack:
+        yield stack
 
 
 def test_a_job_killed_at_its_hard_time_limit_is_answered_and_its_status_removed(stuck: Stack) -> None:
@@ -182,8 +192,9 @@ def test_a_job_killed_at_its_hard_time_limit_is_answered_and_its_status_removed(
                stuck.worker)
     # A process the soft limit cannot interrupt (stuck in native code): only the hard limit ends it.
     os.kill(pool_child_pid(stuck.worker, "chat"), signal.SIGSTOP)
-    [told] = answers(stuck, user, asked["message_id"], timeout=150)  # no status message left
-    assert told["message"]["text"] == TOO_SLOW and told["reply_to_message_id"] == asked["message_id"]
+    left = answers(stuck, user, asked["message_id"], timeout=150)  # no status message left
+    assert [item["message"]["text"] for item in left] == [TOO_SLOW]
+    assert left[0]["reply_to_message_id"] == asked["message_id"]
     assert stuck.client.sent(user, after=asked["message_id"])[0]["deleted"]  # the status message, removed
     assert "hit its hard time limit" in stuck.worker.log()
 
@@ -191,14 +202,11 @@ def test_a_job_killed_at_its_hard_time_limit_is_answered_and_its_status_removed(
 @pytest.fixture(scope="module")
 def crashy(emulator_url: str, log_dir: Path, models_cache: Path, tmp_path_factory) -> Iterator[tuple[Stack, Path]]:
     """Text and speech on one worker whose first chat job with a follow-up dies right after its reply."""
-    redis_proc, url = start_redis(log_dir)
     marker = tmp_path_factory.mktemp("crash") / "crashed"
-    stack = start_stack("crashy", "737373:crashy-token", emulator_url, url, log_dir, cache=models_cache,
-                        shared_env={"PIPEGRAM_TEST_CRASH_MARKER": str(marker)}, queues=("text", "speech"),
-                        worker_command=(sys.executable, "-m", "tests.e2e.crash_before_followups"))
-    yield stack, marker
-    stack.stop()
-    redis_proc.stop()
+    with own_stack("crashy", emulator_url, log_dir, models_cache, queues=("text", "speech"),
+                   shared_env={"PIPEGRAM_TEST_CRASH_MARKER": str(marker)},
+                   worker_command=(sys.executable, "-m", "tests.e2e.crash_before_followups")) as stack:
+        yield stack, marker
 
 
 def test_a_crash_between_reply_and_follow_up_still_speaks_once(crashy: tuple[Stack, Path]) -> None:
@@ -215,16 +223,11 @@ def test_a_crash_between_reply_and_follow_up_still_speaks_once(crashy: tuple[Sta
 
 
 @pytest.fixture(scope="module")
-def lengthy(emulator_url: str, log_dir: Path, models_cache: Path, tmp_path_factory) -> Iterator[Stack]:
+def lengthy(emulator_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
     """Chat answers of about 19,000 characters: five messages."""
-    redis_proc, url = start_redis(log_dir)
-    config = write_models(tmp_path_factory.mktemp("lengthy"), "lengthy", "[chat]\ntime_limit = 900\n"
-                          "[chat.generate]\nmax_new_tokens = 3300\nmin_new_tokens = 3300\n")
-    stack = start_stack("lengthy", "747474:lengthy-token", emulator_url, url, log_dir, config, models_cache,
-                        queues=("text",))
-    yield stack
-    stack.stop()
-    redis_proc.stop()
+    with own_stack("lengthy", emulator_url, log_dir, models_cache, "[chat]\ntime_limit = 900\n[chat.generate]\n"
+                   "max_new_tokens = 3300\nmin_new_tokens = 3300\n", queues=("text",)) as stack:
+        yield stack
 
 
 def test_a_failure_on_piece_three_resends_only_the_rest(lengthy: Stack) -> None:
