@@ -21,7 +21,8 @@ def message_update(field: str, text: str, bot: Bot) -> Update:
 
 
 @pytest.mark.parametrize("text", ["/translate french hello", "/summarize a b c", "/status", "/start", "/ask why",
-                                  "/reset", "/find cats", "/say hi", "/voice on", "/settings", "hello there"])
+                                  "/reset", "/find cats", "/say hi", "/voice on", "/settings", "/usage",
+                                  "/allow 42", "hello there"])
 def test_an_edited_message_reaches_no_handler(text: str) -> None:
     application = build_application(Settings(_env_file=None, telegram_bot_token="1:probe"))
     # What initialize() would learn from getMe: commands are matched against the bot's username.
