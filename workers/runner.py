@@ -158,7 +158,9 @@ def tell_timed_out(settings: Settings, payload: Any) -> None:
         delivered = deliver(state, job, too_slow, reply_claim_key(job.reply_key))
         if job.status_message_id is not None:
             state.sender.delete_status(job.chat_id, job.status_message_id, wait=True)
-        metrics.job_done(job.skill, "timed_out" if delivered else "undeliverable", time.time() - job.created_at, 0.0)
+        outcome, waited = "timed_out" if delivered else "undeliverable", time.time() - job.created_at
+        metrics.job_done(job.skill, outcome, waited, 0.0)
+        jobstats.record(r, job.skill, outcome, waited, 0.0)
     except (DeliveryFailed, TelegramError, redis.RedisError) as exc:
         log.warning("job %s: could not tell the user about the time limit (%s)", job.job_id, exc)
     finally:
