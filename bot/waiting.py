@@ -20,8 +20,10 @@ from shared.status import live_workers_async
 log = logging.getLogger(__name__)
 
 UNKNOWN_RUN_S = 1.0  # a skill's run time until its first jobs are timed
-# A status message waits at most this long for its turn in the shared send rate; beyond, it is left out.
-STATUS_MAX_WAIT_S = 1.0
+# A status message waits at most this long for its turn in the shared send rate (one group slot, or the worker's
+# "Working…" edit and a reply ahead of it in a private chat); beyond, it is left out rather than hold up the
+# single update loop longer.
+STATUS_MAX_WAIT_S = 3.0
 
 
 async def send_status(message: Message | None, r: aioredis.Redis, skill: str, settings: Settings) -> int | None:
