@@ -7,15 +7,16 @@ import contextlib
 import logging
 from typing import Any
 
+from redis.exceptions import RedisError
 from telegram import Update
 from telegram.constants import ChatAction, ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import access, limits, metrics, quotas, texts, waiting
 from bot.preferences import answer_length, summary_length
 from bot.recent import keep_message
-from bot.updates import NotQueued, mark_unqueued
+from bot.updates import NotQueued, job_stored, mark_stored, mark_unqueued
 from shared import store
 from shared.celery_app import enqueue
 from shared.documents import document_kind
@@ -155,7 +156,11 @@ async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str, text: str = "", *,
                  file_id: str | None = None, options: dict[str, Any] | None = None,
                  action: str = ChatAction.TYPING) -> None:
-    """Build a job from the update, enqueue it and show that work has started."""
+    """Build a job from the update, enqueue it and show that work has started.
+
+    Anything that fails before the job is stored leaves the update unconfirmed (see on_error); the status
+    message is a courtesy and never decides whether the job is queued.
+    """
     message, user = update.effective_message, update.effective_user
     r = context.bot_data["redis"]
     refused = await limits.refusal(r, user.id, settings_of(context), user.language_code)
@@ -174,28 +179,59 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str,
               message_id=message.message_id, text=text, file_id=file_id, options=options or {},
               language=(user and user.language_code) or "en", status_message_id=status_id)
     try:
+        # Waiting before it is queued: a fast worker takes it off the set, never the other way round.
+        await limits.track_waiting(r, job.user_id, job.job_id)
         await asyncio.to_thread(enqueue, job)
     except Exception as exc:
-        if status_id is not None:  # the update comes again, with a new status message
-            with contextlib.suppress(TelegramError):
-                await context.bot.delete_message(message.chat_id, status_id)
+        await forget_unqueued(context, job)
         raise NotQueued(f"job {job.job_id} for chat {job.chat_id}: {exc}") from exc
+    mark_stored(context.bot_data, update.update_id)
     metrics.ENQUEUED.labels(skill).inc()
-    await limits.track_waiting(r, user.id, job.job_id)
-    if note := await quotas.record(r, charge):
-        await message.reply_text(note, disable_notification=True)
     log.info("queued job %s skill=%s chat=%s", job.job_id, skill, job.chat_id,
              extra=job_fields(job.job_id, skill, job.chat_id))
-    await context.bot.send_chat_action(message.chat_id, action)
+    if note := await quotas.record(r, charge):
+        await message.reply_text(note, disable_notification=True)
+    with contextlib.suppress(TelegramError):  # the job is out; "typing…" is a courtesy
+        await context.bot.send_chat_action(message.chat_id, action)
+
+
+async def forget_unqueued(context: ContextTypes.DEFAULT_TYPE, job: Job) -> None:
+    """Undo what a job that never reached its queue left: its waiting entry and status message (the update comes
+    again and makes new ones)."""
+    with contextlib.suppress(RedisError):
+        await limits.untrack_waiting(context.bot_data["redis"], job.user_id, job.job_id)
+    if job.status_message_id is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.delete_message(job.chat_id, job.status_message_id)
+
+
+def may_pass(error: BaseException | None) -> bool:
+    """A failure worth taking the update again for: Redis or Telegram unreachable, slow or asking to wait.
+
+    BadRequest and Forbidden are NetworkErrors in PTB, yet sending the same thing again cannot help.
+    """
+    if isinstance(error, (BadRequest, Forbidden)):
+        return False
+    return isinstance(error, (NotQueued, RedisError, OSError, NetworkError, RetryAfter))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Leave updates whose job was not stored unconfirmed, so they come again; log anything else."""
-    if isinstance(context.error, NotQueued) and isinstance(update, Update):
-        metrics.NOT_QUEUED.inc()
-        log.warning("not queued: %s", context.error)
-        mark_unqueued(context.bot_data, update.update_id)
+    """Leave an update whose job was not stored unconfirmed when the failure may pass, so it comes again;
+    otherwise (a bug, a refused request) tell the user it failed. After the job is stored, only log."""
+    error = context.error
+    if isinstance(error, TelegramError):
+        metrics.telegram_error(error)
+    if not isinstance(update, Update):
+        log.error("update failed", exc_info=error)
         return
-    if isinstance(context.error, TelegramError):
-        metrics.telegram_error(context.error)
-    log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
+    if job_stored(context.bot_data, update.update_id):
+        log.warning("update %s: job stored, then %s", update.update_id, error)
+    elif may_pass(error):
+        metrics.NOT_QUEUED.inc()
+        log.warning("update %s not queued, it comes again: %s", update.update_id, error)
+        mark_unqueued(context.bot_data, update.update_id)
+    else:
+        log.error("update %s failed", update.update_id, exc_info=error)
+        if update.effective_message:
+            with contextlib.suppress(TelegramError):
+                await update.effective_message.reply_text(texts.get(update).FAILED, do_quote=True)

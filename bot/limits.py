@@ -31,11 +31,16 @@ async def refusal(r: aioredis.Redis, user_id: int, settings: Settings, language:
 
 
 async def track_waiting(r: aioredis.Redis, user_id: int, job_id: str) -> None:
-    """Remember a queued job until a worker starts it."""
+    """Remember a job until a worker starts it (called before it is queued: a fast worker may start it at once)."""
     async with r.pipeline() as tx:
         tx.sadd(waiting_key(user_id), job_id)
         tx.expire(waiting_key(user_id), WAITING_TTL_S)
         await tx.execute()
+
+
+async def untrack_waiting(r: aioredis.Redis, user_id: int, job_id: str) -> None:
+    """Forget a job that never reached its queue."""
+    await r.srem(waiting_key(user_id), job_id)
 
 
 async def cancel_waiting(r: aioredis.Redis, user_id: int) -> int:

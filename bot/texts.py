@@ -132,6 +132,7 @@ NOT_AN_IMAGE = "🖼 That file isn't an image I can look at. Send a photo, or a 
 
 IMAGE_FILE_TOO_BIG = "🖼 That file is too big for me (over 20 MB). Send it as a photo, or a smaller image."
 
+FAILED = "Sorry, something went wrong on my side with that message. Please try again in a moment."
 UNSUPPORTED = "I can't do anything with {what} yet. Send me a text message, or /help to see what I can do."
 OTHER_KIND = "this kind of message"
 

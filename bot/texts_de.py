@@ -133,6 +133,7 @@ NOT_AN_IMAGE = ("🖼 Diese Datei ist kein Bild, das ich ansehen kann. Schick ei
 IMAGE_FILE_TOO_BIG = ("🖼 Diese Datei ist mir zu groß (über 20 MB). Schick sie als Foto oder ein kleineres "
                       "Bild.")
 
+FAILED = "Entschuldige, bei dieser Nachricht ist bei mir etwas schiefgegangen. Bitte versuch es gleich noch einmal."
 UNSUPPORTED = ("Mit {what} kann ich noch nichts anfangen. Schick mir eine Textnachricht, oder /help, um zu sehen, "
                "was ich kann.")
 OTHER_KIND = "dieser Art von Nachricht"

@@ -121,6 +121,7 @@ NOT_AN_IMAGE = "🖼 Ese archivo no es una imagen que pueda mirar. Envía una fo
 IMAGE_FILE_TOO_BIG = ("🖼 Ese archivo es demasiado grande para mí (más de 20 MB). Envíalo como foto, "
                       "o una imagen más pequeña.")
 
+FAILED = "Lo siento, algo falló por mi parte con ese mensaje. Inténtalo de nuevo en un momento."
 UNSUPPORTED = "Aún no puedo hacer nada con {what}. Envíame un mensaje de texto, o /help para ver lo que sé hacer."
 OTHER_KIND = "este tipo de mensaje"
 

@@ -28,28 +28,44 @@ log = logging.getLogger(__name__)
 
 POLL_TIMEOUT_S = 30
 MAX_BACKOFF_S = 10.0
-UNQUEUED = "unqueued_updates"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# The most one update may hold up the single update loop (Redis or Telegram stalling): past it, the update is
+# left unconfirmed and comes again, so one outage delays every user by this much per round, not minutes.
+UPDATE_DEADLINE_S = 12.0
+OUTCOMES = "update_outcomes"
+STORED, UNQUEUED = "stored", "unqueued"
 
 
 class NotQueued(Exception):
     """A job could not be stored; the update that asked for it must stay unconfirmed."""
 
 
+def mark_stored(bot_data: dict, update_id: int) -> None:
+    """Called once an update's job is on its queue: from then on the update must be confirmed."""
+    bot_data.setdefault(OUTCOMES, {})[update_id] = STORED
+
+
 def mark_unqueued(bot_data: dict, update_id: int) -> None:
-    """Called from the error handler when a handler raised NotQueued."""
-    bot_data.setdefault(UNQUEUED, set()).add(update_id)
+    """Called from the error handler when a handler failed before storing its job, for a reason that may pass."""
+    bot_data.setdefault(OUTCOMES, {}).setdefault(update_id, UNQUEUED)
+
+
+def job_stored(bot_data: dict, update_id: int) -> bool:
+    return bot_data.get(OUTCOMES, {}).get(update_id) == STORED
 
 
 async def handle(application: Application, update: Update) -> bool:
-    """Run the update's handlers; False if one of them could not enqueue its job."""
+    """Run the update's handlers within UPDATE_DEADLINE_S; False if the update must come again (no job stored)."""
     metrics.UPDATES.inc()
-    await application.process_update(update)
-    unqueued: set[int] = application.bot_data.setdefault(UNQUEUED, set())
-    if update.update_id in unqueued:
-        unqueued.discard(update.update_id)
-        return False
-    return True
+    try:
+        await asyncio.wait_for(application.process_update(update), UPDATE_DEADLINE_S)
+    except TimeoutError:
+        application.bot_data.setdefault(OUTCOMES, {}).setdefault(update.update_id, UNQUEUED)
+        if not job_stored(application.bot_data, update.update_id):
+            metrics.NOT_QUEUED.inc()
+            log.warning("update %s not handled within %.0f s (Redis or Telegram stalling)", update.update_id,
+                        UPDATE_DEADLINE_S)
+    return application.bot_data.get(OUTCOMES, {}).pop(update.update_id, None) != UNQUEUED
 
 
 async def poll(application: Application, stop: asyncio.Event) -> None:

@@ -2,32 +2,54 @@
 
 from __future__ import annotations
 
-import json
-import time
+import logging
 
 import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 from telegram import Message
+from telegram.error import TelegramError
 
-from bot import texts
+from bot import metrics, texts
 from shared import jobstats, waiting
-from shared.keys import job_times_key, worker_key
+from shared.keys import job_times_key
+from shared.ratelimit import AsyncSendRateLimiter
 from shared.settings import Settings
 from shared.skills import SKILL_QUEUES
+from shared.status import live_workers_async
 
-WORKERS_CACHE_S = 15  # workers come and go rarely; scanning their keys on every message would not scale
+log = logging.getLogger(__name__)
+
 UNKNOWN_RUN_S = 1.0  # a skill's run time until its first jobs are timed
-
-_workers_seen: dict[str, tuple[float, int]] = {}
+# A status message waits at most this long for its turn in the shared send rate (one group slot, or the worker's
+# "Working…" edit and a reply ahead of it in a private chat); beyond, it is left out rather than hold up the
+# single update loop longer.
+STATUS_MAX_WAIT_S = 3.0
 
 
 async def send_status(message: Message | None, r: aioredis.Redis, skill: str, settings: Settings) -> int | None:
-    """Send "⏳ Queued — position N, about T" when the wait is worth telling; returns its message id."""
+    """Send "⏳ Queued — position N, about T" when the wait is worth telling; returns its message id.
+
+    A courtesy: None when it is not worth telling, has no send slot soon or fails (a 429 comes exactly when
+    queues are long), and the job is queued all the same.
+    """
+    try:
+        return await _send_status(message, r, skill, settings)
+    except (TelegramError, RedisError) as exc:
+        if isinstance(exc, TelegramError):
+            metrics.telegram_error(exc)
+        log.warning("no status message for skill %s: %s", skill, exc)
+        return None
+
+
+async def _send_status(message: Message | None, r: aioredis.Redis, skill: str, settings: Settings) -> int | None:
     async with r.pipeline() as tx:
         tx.llen(SKILL_QUEUES[skill])
         tx.lrange(job_times_key(skill), 0, jobstats.RECENT_FOR_ETA - 1)
         ahead, recent = await tx.execute()
     run_s, workers = jobstats.expected_run_s(recent), await workers_serving(r, skill)
     if message is None or not worth_telling(ahead, run_s, workers, settings.pipegram_status_after_s):
+        return None
+    if not await AsyncSendRateLimiter(r).take_turn(message.chat_id, STATUS_MAX_WAIT_S):
         return None
     eta = waiting.expected_wait_s(ahead, run_s, workers)  # None until the skill's pace is known: no guess shown
     words = texts.for_language(message.from_user.language_code if message.from_user else None)
@@ -44,13 +66,5 @@ def worth_telling(ahead: int, run_s: float | None, workers: int, after_s: float)
 
 
 async def workers_serving(r: aioredis.Redis, skill: str) -> int:
-    """How many announced workers have this skill warm (cached for a few seconds)."""
-    expires, count = _workers_seen.get(skill, (0.0, 0))
-    if time.monotonic() < expires:
-        return count
-    count = 0
-    async for key in r.scan_iter(worker_key("*")):
-        if raw := await r.get(key):
-            count += skill in json.loads(raw).get("skills", [])
-    _workers_seen[skill] = (time.monotonic() + WORKERS_CACHE_S, count)
-    return count
+    """How many live workers have this skill warm (one read of the workers registry)."""
+    return sum(skill in worker.get("skills", []) for worker in await live_workers_async(r))

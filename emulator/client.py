@@ -111,12 +111,16 @@ class EmulatorClient:
         return self._call("GET", "calls", params=_clean(query), wait=wait)
 
     def fail_next(self, method: str, count: int = 1, *, retry_after: int = 1, error_code: int = 429,
-                  description: str | None = None) -> None:
-        """Make the bot's next count calls of method fail."""
-        body = {"method": method, "count": count, "retry_after": retry_after, "error_code": error_code}
-        if description is not None:
-            body["description"] = description
-        self._call("POST", "failures", json=body)
+                  description: str | None = None, chat_id: int | None = None, after: int = 0) -> None:
+        """Make the bot's next count calls of method fail (only those to chat_id if given), after `after` more
+        succeed: fail_next("sendMessage", chat_id=5, after=2) fails the third message to chat 5."""
+        body = {"method": method, "count": count, "retry_after": retry_after, "error_code": error_code,
+                "description": description, "chat_id": chat_id, "after": after}
+        self._call("POST", "failures", json=_clean(body))
+
+    def block_bot(self, chat_id: int) -> None:
+        """The user of a private chat blocks the bot: every call to that chat gets 403, as from Telegram."""
+        self.fail_next("*", 1_000_000, error_code=403, chat_id=chat_id)
 
     def download(self, file_id: str) -> bytes:
         """Raw bytes of a file the bot uploaded or a user sent."""

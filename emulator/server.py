@@ -119,7 +119,7 @@ async def bot_api(request: web.Request) -> web.Response:
     params, files = await _read_params(request)
     logged = {**params, **{key: upload.describe() for key, upload in files.items()}}
     try:
-        failure = take_failure(bot, name)
+        failure = take_failure(bot, name, params)
         if failure:
             raise failure
         if name == "getUpdates":
@@ -246,7 +246,8 @@ async def control_failures(request: web.Request) -> web.Response:
     if not body.get("method"):
         raise ApiError(400, "Bad Request: method is required")
     set_failure(bot, str(body["method"]), param_int(body, "count", 1), param_int(body, "error_code", 429),
-                param_int(body, "retry_after", 1), body.get("description"))
+                param_int(body, "retry_after", 1), body.get("description"), param_int(body, "chat_id"),
+                param_int(body, "after", 0))
     return _ok(True)
 
 

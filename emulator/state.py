@@ -74,10 +74,11 @@ class CallRecord:
 
 @dataclass
 class Failure:
-    """Pending injected failures for one method."""
+    """Pending injected failures for one method (or "*": every method), everywhere or in one chat."""
 
     count: int
     error: ApiError
+    after: int = 0  # matching calls that still succeed first: "fail the 3rd sendMessage" is after=2
 
 
 @dataclass
@@ -301,22 +302,32 @@ _DEFAULT_DESCRIPTIONS = {
 
 
 def set_failure(bot: BotState, method: str, count: int, error_code: int = 429, retry_after: int = 1,
-                description: str | None = None) -> None:
-    """Make the next count calls of method fail."""
+                description: str | None = None, chat_id: int | None = None, after: int = 0) -> None:
+    """Make count calls of method fail, after `after` more succeed; only calls to chat_id if given. Method "*"
+    with a chat_id and error 403 is a user who blocked the bot: every call to that chat is refused."""
     if error_code == 429:
         error = ApiError(429, description or f"Too Many Requests: retry after {retry_after}", retry_after)
     else:
         error = ApiError(error_code, description or _DEFAULT_DESCRIPTIONS.get(error_code, f"Error {error_code}"))
-    bot.failures[method.lower()] = Failure(count, error)
+    bot.failures[(method.lower(), chat_id)] = Failure(count, error, after)
 
 
-def take_failure(bot: BotState, method: str) -> ApiError | None:
-    """Consume one injected failure for method, if any is pending."""
-    failure = bot.failures.get(method.lower())
-    if failure is None or failure.count <= 0:
-        return None
-    failure.count -= 1
-    return failure.error
+def take_failure(bot: BotState, method: str, params: dict | None = None) -> ApiError | None:
+    """Consume one injected failure for this call, if any is pending: for its chat first, then any chat."""
+    try:
+        chat_id = int((params or {}).get("chat_id"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        chat_id = None
+    for key in ((method.lower(), chat_id), ("*", chat_id), (method.lower(), None)):
+        failure = bot.failures.get(key)
+        if failure is None or failure.count <= 0 or (key[1] is None and key[0] == "*"):
+            continue
+        if failure.after > 0:
+            failure.after -= 1
+            return None
+        failure.count -= 1
+        return failure.error
+    return None
 
 
 def record_call(bot: BotState, method: str, params: dict, error: ApiError | None = None) -> None:

@@ -146,11 +146,13 @@ class Stack:
 
 def start_stack(name: str, token: str, emulator_url: str, redis_url: str, log_dir: Path,
                 models: str = "tiny", cache: Path | None = None, shared_env: dict[str, str] | None = None,
-                queues: tuple[str, ...] = (), **bot_env: str) -> Stack:
+                queues: tuple[str, ...] = (), worker_command: tuple[str, ...] = tuple(PIPEGRAM),
+                **bot_env: str) -> Stack:
     """Start a worker (serving queues, default all) and a bot, and wait until its models are warm and the bot
     takes updates.
 
     Metrics ports are off unless shared_env (for both processes) sets them: stacks must not fight over ports.
+    worker_command replaces `python -m pipegram.cli` for the worker (a fault test injecting a crash).
     """
     env = {"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": emulator_url, "REDIS_URL": redis_url,
            "PIPEGRAM_MODELS": models, "PIPEGRAM_CACHE_DIR": str(cache or log_dir / "cache"),
@@ -161,7 +163,7 @@ def start_stack(name: str, token: str, emulator_url: str, redis_url: str, log_di
     client = EmulatorClient(emulator_url, token)
     client.reset()
     served = ["--queues", ",".join(queues)] if queues else []
-    worker = start(f"{name}-worker", [*PIPEGRAM, "worker", "--name", f"{name}@test", *served], log_dir, env)
+    worker = start(f"{name}-worker", [*worker_command, "worker", "--name", f"{name}@test", *served], log_dir, env)
     bot = start(f"{name}-bot", [*PIPEGRAM, "bot"], log_dir, {**env, **bot_env})
     stack = Stack(client, redis_url, worker, bot, env)
     skills = [skill for skill, queue in SKILL_QUEUES.items() if not queues or queue in queues]

@@ -17,6 +17,9 @@ from shared.skills import QUEUES, SKILL_QUEUES, task_name
 
 # Above the longest hard time limit, or Redis redelivers a job that is still running.
 VISIBILITY_TIMEOUT_S = 2 * 3600
+# How long after a job last started it can still come back (redelivered when its worker is lost, or retried
+# while Telegram is unreachable): reply claims and attempt counts are kept this long, not days.
+REDELIVERY_WINDOW_S = VISIBILITY_TIMEOUT_S + 3600
 
 
 def make_celery(redis_url: str) -> Celery:

@@ -14,7 +14,7 @@ from shared.keys import job_outcomes_key, job_times_key
 
 KEEP = 500  # timings kept per skill (keys.job_times_key)
 RECENT_FOR_ETA = 20  # an ETA follows the last few jobs, not the whole history
-OUTCOMES = ("answered", "bad_input", "failed", "timed_out", "gave_up")
+OUTCOMES = ("answered", "bad_input", "failed", "timed_out", "gave_up", "undeliverable")
 
 
 def record(r: redis.Redis, skill: str, outcome: str, waited_s: float, ran_s: float) -> None:
@@ -59,7 +59,7 @@ class SkillStats:
 
     @property
     def errors(self) -> int:
-        return self.outcomes.get("failed", 0) + self.outcomes.get("timed_out", 0) + self.outcomes.get("gave_up", 0)
+        return sum(self.outcomes.get(outcome, 0) for outcome in ("failed", "timed_out", "gave_up", "undeliverable"))
 
 
 def skill_stats(skill: str, raw_times: list, raw_outcomes: dict) -> SkillStats:

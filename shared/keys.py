@@ -13,6 +13,17 @@ def reply_claim_key(reply_key: str) -> str:
     return f"{PREFIX}:reply:{reply_key}"
 
 
+def delivery_key(job_id: str) -> str:
+    """How far a job's reply got (hash: the reply as first sent, and how many of its messages went out), so a
+    retried or redelivered job sends only the rest."""
+    return f"{PREFIX}:delivery:{job_id}"
+
+
+def followups_key(job_id: str) -> str:
+    """Set once a job's follow-up jobs are on their queues, so a redelivered job does not queue them again."""
+    return f"{PREFIX}:followups:{job_id}"
+
+
 def prefs_key(user_id: int) -> str:
     """A user's settings (hash of name → value), kept across restarts."""
     return f"{PREFIX}:prefs:{user_id}"
@@ -58,9 +69,10 @@ def user_rate_key(user_id: int, minute: int) -> str:
     return f"{PREFIX}:user-rate:{user_id}:{minute}"
 
 
-def worker_key(worker_id: str) -> str:
-    """A running worker process's self-description (JSON), expiring unless the worker refreshes it."""
-    return f"{PREFIX}:worker:{worker_id}"
+def workers_key() -> str:
+    """The registry of running worker processes: a sorted set of their self-descriptions (JSON), each scored by
+    when it expires unless the worker refreshes it. One key, so nothing on a request path scans the keyspace."""
+    return f"{PREFIX}:workers"
 
 
 def job_times_key(skill: str) -> str:

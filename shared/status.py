@@ -7,14 +7,39 @@ import os
 from typing import Any
 
 import redis
+import redis.asyncio as aioredis
 
-from shared.keys import worker_key
+from shared.keys import workers_key
 from shared.skills import QUEUES
+
+# Redis's clock, so workers and readers on different machines agree on what has expired.
+_LIVE = "return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. redis.call('TIME')[1], '+inf')"
+_ANNOUNCE = """
+local now = tonumber(redis.call('TIME')[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+"""
+
+
+def announce_worker(r: redis.Redis, description: str, ttl_s: int) -> None:
+    """Put a worker's self-description in the registry for ttl_s seconds, dropping ones that expired."""
+    r.register_script(_ANNOUNCE)(keys=[workers_key()], args=[description, ttl_s])
+
+
+def live_workers(r: redis.Redis) -> list[dict[str, Any]]:
+    """The self-descriptions of the workers whose announcement has not expired."""
+    return [json.loads(raw) for raw in r.register_script(_LIVE)(keys=[workers_key()])]
+
+
+async def live_workers_async(r: aioredis.Redis) -> list[dict[str, Any]]:
+    """live_workers, for the bot's event loop."""
+    return [json.loads(raw) for raw in await r.register_script(_LIVE)(keys=[workers_key()])]
 
 
 def read_status(r: redis.Redis) -> dict[str, Any]:
     """Workers (from their announcements) and queue lengths (Redis lists, one per queue)."""
-    workers = [json.loads(raw) for key in r.scan_iter(worker_key("*")) if (raw := r.get(key))]
+    workers = live_workers(r)
     return {"workers": sorted(workers, key=lambda w: (w["node"], w["pid"])),
             "queues": {queue: int(r.llen(queue)) for queue in QUEUES}}
 

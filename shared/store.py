@@ -21,10 +21,17 @@ def connect(url: str) -> redis.Redis:
                                 health_check_interval=30)
 
 
+# The bot's one update loop serves every user: a call gives up after about 3 s (the update then comes again),
+# and a Redis that hangs instead of refusing is noticed by timeouts.
+BOT_RETRIES = 5
+BOT_TIMEOUT_S = 3.0
+
+
 def connect_async(url: str) -> aioredis.Redis:
     """An asyncio client for the bot."""
-    return aioredis.Redis.from_url(url, retry=AsyncRetry(BACKOFF, RETRIES), retry_on_error=RETRY_ON,
-                                   health_check_interval=30)
+    return aioredis.Redis.from_url(url, retry=AsyncRetry(BACKOFF, BOT_RETRIES), retry_on_error=RETRY_ON,
+                                   health_check_interval=30, socket_timeout=BOT_TIMEOUT_S,
+                                   socket_connect_timeout=BOT_TIMEOUT_S)
 
 
 def as_text(value: bytes | str) -> str:

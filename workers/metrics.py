@@ -36,9 +36,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client import values as _values  # noqa: E402
 from prometheus_client.multiprocess import MultiProcessCollector  # noqa: E402
 
-from shared.keys import worker_key  # noqa: E402
 from shared.settings import port_taken  # noqa: E402
-from shared.status import process_alive  # noqa: E402
+from shared.status import live_workers, process_alive  # noqa: E402
 
 # prometheus_client picks its value class on import; if something imported it first (a test session that also
 # loads the bot), pick again now that the directory is set. A worker process imports it here first.
@@ -95,14 +94,14 @@ def render() -> bytes:
 def health(r: redis.Redis, node: str) -> tuple[bool, dict[str, object]]:
     """Healthy when a process of this node has announced its warm skills in Redis and is still alive."""
     try:
-        found = [(key, r.get(key)) for key in r.scan_iter(worker_key(f"{node}:*"))]
+        found = [worker for worker in live_workers(r) if worker.get("node") == node]
     except redis.RedisError as exc:
         return False, {"ok": False, "redis": False, "error": type(exc).__name__}
     skills: set[str] = set()
-    for _, raw in found:
+    for worker in found:
         # A killed pool child's announcement outlives it by up to 45 s.
-        if raw is not None and process_alive(int(json.loads(raw)["pid"])):
-            skills.update(json.loads(raw)["skills"])
+        if process_alive(int(worker["pid"])):
+            skills.update(worker["skills"])
     return bool(skills), {"ok": bool(skills), "redis": True, "skills": sorted(skills)}
 
 

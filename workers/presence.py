@@ -11,7 +11,7 @@ import time
 
 import redis
 
-from shared.keys import worker_key
+from shared.status import announce_worker
 
 REFRESH_S = 15
 TTL_S = 45  # a worker that stops refreshing (killed, host gone) drops out within this
@@ -33,12 +33,11 @@ def announce(r: redis.Redis, node: str, models: dict[str, str]) -> None:
     from a daemon thread."""
     info = json.dumps({"node": node, "host": socket.gethostname(), "pid": os.getpid(), "device": describe_device(),
                        "skills": list(models), "models": models, "started": time.time()})
-    key = worker_key(f"{node}:{os.getpid()}")
 
     def refresh() -> None:
         while True:
             with contextlib.suppress(redis.RedisError):  # Redis restarting: the next refresh puts us back
-                r.set(key, info, ex=TTL_S)
+                announce_worker(r, info, TTL_S)
             time.sleep(REFRESH_S)
 
     threading.Thread(target=refresh, name="presence", daemon=True).start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -11,19 +12,19 @@ from typing import Any
 import redis
 from celery.exceptions import SoftTimeLimitExceeded
 from telegram.constants import ChatAction
-from telegram.error import NetworkError, RetryAfter
+from telegram.error import NetworkError, RetryAfter, TelegramError
 
 from shared import jobstats, store
-from shared.celery_app import enqueue
+from shared.celery_app import REDELIVERY_WINDOW_S
 from shared.jobs import BadJob, Job
 from shared.keys import attempts_key, cancelled_key, reply_claim_key, waiting_key
+from shared.ratelimit import SendRateLimiter
 from shared.settings import Settings
 from shared.store import as_text
 from shared.telegram import job_fields
-from workers import metrics, progress, texts
+from workers import delivery, metrics, progress, texts
 from workers.batching import Batcher
 from workers.models import ModelSpec, load_pipeline, loaded_as, resolve_specs
-from workers.ratelimit import SendRateLimiter
 from workers.sender import TelegramSender
 from workers.skill import BadInput, Reply, Skill, SkillContext
 from workers.skills import load_skill
@@ -31,7 +32,6 @@ from workers.skills import load_skill
 log = logging.getLogger(__name__)
 
 CLAIM_SENDING_TTL_S = 600
-CLAIM_SENT_TTL_S = 7 * 24 * 3600
 MAX_ATTEMPTS = 3
 PROGRESS_EDIT_S = 2.0  # at most one progress edit of a status message this often (Telegram rate-limits edits)
 
@@ -134,11 +134,14 @@ def run_job(state: WorkerState, payload: Any) -> None:
     log.info("job %s skill=%s chat=%s started (attempt %d)", job.job_id, job.skill, job.chat_id, attempt,
              extra=fields)
     waited, began = max(0.0, time.time() - job.created_at), time.perf_counter()
-    if attempt <= MAX_ATTEMPTS:
+    if (resumed := delivery.whole_reply(state.redis, job)) is not None:
+        done = Answer(resumed, "answered")  # its model ran before; only sending the rest is left
+    elif attempt <= MAX_ATTEMPTS:
         done = answer(state, job)
     else:
         done = Answer(Reply(texts.for_language(job.language).GAVE_UP), "gave_up")
-    deliver(state, job, done.reply, claim)
+    if not deliver(state, job, done.reply, claim):
+        done = dataclasses.replace(done, outcome="undeliverable")
     remove_status(state, job)
     ran = time.perf_counter() - began
     metrics.job_done(job.skill, done.outcome, waited, ran)
@@ -148,6 +151,32 @@ def run_job(state: WorkerState, payload: Any) -> None:
         log.warning("job %s: timing not recorded (%s)", job.job_id, exc)
     log.info("job %s skill=%s chat=%s %s in %.3f s (model %.3f s) after %.3f s queued", job.job_id, job.skill,
              job.chat_id, done.outcome, ran, done.model_s, waited, extra={**fields, "outcome": done.outcome})
+
+
+def tell_timed_out(settings: Settings, payload: Any) -> None:
+    """After the hard time limit: the job's process is being killed mid-job (the soft limit could not stop it).
+    Runs in the worker's parent process, which lives on: tell the user it took too long, remove the status."""
+    try:
+        job = Job.decode(payload)
+    except BadJob:
+        return
+    log.warning("job %s (%s) hit its hard time limit; its process is killed", job.job_id, job.skill,
+                extra=job_fields(job.job_id, job.skill, job.chat_id))
+    r = store.connect(settings.redis_url)
+    state = WorkerState(settings, r, TelegramSender(settings, SendRateLimiter(r)))
+    try:
+        too_slow = Reply(texts.for_language(job.language).TOO_SLOW)
+        delivered = deliver(state, job, too_slow, reply_claim_key(job.reply_key))
+        if job.status_message_id is not None:
+            state.sender.delete_status(job.chat_id, job.status_message_id, wait=True)
+        outcome, waited = "timed_out" if delivered else "undeliverable", time.time() - job.created_at
+        metrics.job_done(job.skill, outcome, waited, 0.0)
+        jobstats.record(r, job.skill, outcome, waited, 0.0)
+    except (DeliveryFailed, TelegramError, redis.RedisError) as exc:
+        log.warning("job %s: could not tell the user about the time limit (%s)", job.job_id, exc)
+    finally:
+        state.sender.close()
+        r.close()
 
 
 def still_wanted(r: redis.Redis, job: Job) -> bool:
@@ -164,7 +193,7 @@ def count_attempt(r: redis.Redis, job: Job) -> int:
     key = attempts_key(job.job_id)
     with r.pipeline() as tx:
         tx.incr(key)
-        tx.expire(key, CLAIM_SENT_TTL_S)
+        tx.expire(key, REDELIVERY_WINDOW_S)
         attempt, _ = tx.execute()
     return int(attempt)
 
@@ -228,15 +257,22 @@ def answered_elsewhere(r: redis.Redis, claim: str, job: Job) -> bool:
     return holder is not None and as_text(holder) != f"sending:{job.job_id}"
 
 
-def deliver(state: WorkerState, job: Job, reply: Reply, claim: str) -> None:
-    """Send the reply unless another delivery of this job already is; mark it sent; start any follow-ups."""
+def deliver(state: WorkerState, job: Job, reply: Reply, claim: str) -> bool:
+    """Send the reply (the part that did not go out before) unless another delivery of it already is; start
+    any follow-ups; mark it sent. False if Telegram refused it for good: that is not retried."""
     sending = f"sending:{job.job_id}"
     if not state.redis.set(claim, sending, nx=True, ex=CLAIM_SENDING_TTL_S) and \
             answered_elsewhere(state.redis, claim, job):
         log.info("job %s: another delivery is already answering; skipping", job.job_id)
-        return
+        return True
+    sent = delivery.begin(state.redis, job, reply)
+    delivered = True
     try:
-        state.sender.send_reply(job.chat_id, reply, reply_to=job.message_id)
+        state.sender.send_reply(job.chat_id, sent.reply, reply_to=job.message_id, done=sent.sent,
+                                sent_one=lambda count: delivery.count_sent(state.redis, job, count))
+    except delivery.PERMANENT as exc:
+        refused(state, job, exc)
+        delivered = False
     except (NetworkError, RetryAfter) as exc:
         state.redis.delete(claim)
         state.redis.decr(attempts_key(job.job_id))  # Telegram failed, not the worker: not an attempt
@@ -244,6 +280,20 @@ def deliver(state: WorkerState, job: Job, reply: Reply, claim: str) -> None:
     except BaseException:
         state.redis.delete(claim)
         raise
-    state.redis.set(claim, f"sent:{job.job_id}", ex=CLAIM_SENT_TTL_S)
-    for followup in reply.followups:
-        enqueue(followup)
+    if delivered:
+        delivery.start_followups(state.redis, job, sent.reply.followups)
+    state.redis.set(claim, f"sent:{job.job_id}", ex=REDELIVERY_WINDOW_S)
+    delivery.finish(state.redis, job)
+    return delivered
+
+
+def refused(state: WorkerState, job: Job, exc: TelegramError) -> None:
+    """Telegram refused the reply for good (bot blocked, chat gone, a file it will not take): log it, and say
+    so in plain words where a message can still reach the chat. Never retried: it would run the model again."""
+    log.warning("job %s: Telegram refused the reply for good (%s: %s); not retrying", job.job_id,
+                type(exc).__name__, exc.message, extra=job_fields(job.job_id, job.skill, job.chat_id))
+    if delivery.chat_reachable(exc):
+        try:
+            state.sender.send_text(job.chat_id, texts.for_language(job.language).NOT_DELIVERED)
+        except TelegramError as again:
+            log.info("job %s: the plain-text notice did not go either (%s)", job.job_id, again)

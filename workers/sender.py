@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import tempfile
 import threading
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import timedelta
@@ -18,10 +19,10 @@ from telegram import File, InputFile, Message, ReplyParameters
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
+from shared.ratelimit import SendRateLimiter
 from shared.settings import Settings
 from shared.telegram import MAX_CAPTION_UTF16, MAX_DOWNLOAD_BYTES, make_bot, split_message, utf16_len
 from workers import metrics
-from workers.ratelimit import SendRateLimiter
 from workers.skill import Attachment, FileTooBig, Reply
 
 log = logging.getLogger(__name__)
@@ -60,14 +61,27 @@ class TelegramSender:
             self._initialized = True
         return await coro
 
-    def send_reply(self, chat_id: int, reply: Reply, reply_to: int | None = None) -> list[Message]:
-        """Send a reply's text split to Telegram's limit, then its files; the first message answers reply_to."""
-        sent: list[Message] = []
-        for piece in split_message(reply.text):
-            sent.append(self.call(self._send_piece(chat_id, piece, _answering(reply_to, sent), reply.parse_mode)))
-        for attachment in reply.files:
-            sent.append(self.call(self._send_file(chat_id, attachment, _answering(reply_to, sent))))
+    def send_reply(self, chat_id: int, reply: Reply, reply_to: int | None = None, *, done: int = 0,
+                   sent_one: Callable[[int], object] = lambda count: None) -> list[Message]:
+        """Send a reply's text split to Telegram's limit, then its files; the first message answers reply_to.
+
+        The first `done` messages went out before (a retry); sent_one(n) is told after each of the others.
+        """
+        parts: list[Callable[[ReplyParameters | None], Coroutine[Any, Any, Message]]] = [
+            *(functools.partial(self._send_piece, chat_id, piece, parse_mode=reply.parse_mode)
+              for piece in split_message(reply.text)),
+            *(functools.partial(self._send_file, chat_id, attachment) for attachment in reply.files)]
+        sent = []
+        for number, send in enumerate(parts[done:], start=done + 1):
+            answering = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and number == 1 \
+                else None
+            sent.append(self.call(send(answering)))
+            sent_one(number)
         return sent
+
+    def send_text(self, chat_id: int, text: str) -> Message:
+        """One plain message (no formatting, no reply), e.g. to say a reply could not be delivered."""
+        return self.call(self._send_piece(chat_id, text, None, None))
 
     async def _send_file(self, chat_id: int, attachment: Attachment, reply: ReplyParameters | None) -> Message:
         send = getattr(self.bot, f"send_{attachment.kind}")
@@ -81,7 +95,7 @@ class TelegramSender:
             reply_parameters=reply, **timed))
 
     async def _send_piece(self, chat_id: int, text: str, reply: ReplyParameters | None,
-                          parse_mode: str | None) -> Message:
+                          parse_mode: str | None = None) -> Message:
         try:
             return await self._with_retry(chat_id, lambda: self.bot.send_message(
                 chat_id, text, parse_mode=parse_mode, reply_parameters=reply))
@@ -161,9 +175,16 @@ class TelegramSender:
         self._in_background(self._with_retry(chat_id, lambda: self.bot.edit_message_text(text, chat_id, message_id)),
                             "status edit")
 
-    def delete_status(self, chat_id: int, message_id: int) -> None:
-        """Delete a status message without waiting."""
-        self._in_background(_counted(self.bot.delete_message(chat_id, message_id)), "status removal")
+    def delete_status(self, chat_id: int, message_id: int, wait: bool = False) -> None:
+        """Delete a status message, without waiting unless asked (a failure is logged either way)."""
+        removal = _counted(self.bot.delete_message(chat_id, message_id))
+        if not wait:
+            self._in_background(removal, "status removal")
+            return
+        try:
+            self.call(removal, timeout=30)
+        except TelegramError as exc:
+            log.info("status removal failed: %s", exc)
 
     def _in_background(self, coro: Coroutine[Any, Any, Any], what: str) -> None:
         # A status message is a courtesy: its failures are logged, never raised into the job.
@@ -213,10 +234,3 @@ async def _counted(call: Coroutine[Any, Any, T]) -> T:
 def _log_failure(future: Future[Any], what: str) -> None:
     if not future.cancelled() and (exc := future.exception()) is not None:
         log.info("%s failed: %s", what, exc)
-
-
-def _answering(reply_to: int | None, sent: list[Message]) -> ReplyParameters | None:
-    """Only a reply's first message quotes the user's message."""
-    if reply_to is None or sent:
-        return None
-    return ReplyParameters(reply_to, allow_sending_without_reply=True)

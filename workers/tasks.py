@@ -7,12 +7,14 @@ builds nothing: the app and its tasks are made when `app` is first asked for, wh
 from __future__ import annotations
 
 import logging
+import threading
 from functools import cache
 from typing import Any
 
 import redis
 from celery import Celery, Task
-from celery.signals import celeryd_init, worker_init, worker_process_init, worker_process_shutdown
+from celery.exceptions import TimeLimitExceeded
+from celery.signals import celeryd_init, task_failure, worker_init, worker_process_init, worker_process_shutdown
 
 from shared.celery_app import VISIBILITY_TIMEOUT_S, get_app, shown_in_events
 from shared.settings import ConfigError, get_settings
@@ -33,6 +35,7 @@ DELIVERY_RETRIES = 27
 _queues: list[str] = []
 _node: list[str] = ["worker"]
 _state: runner.WorkerState | None = None
+_timed_out: set[str] = set()  # task ids whose hard time limit the user was told about (in the parent)
 
 
 @cache
@@ -69,6 +72,19 @@ def _register(app: Celery, skill: str, soft_limit: int) -> None:
             # The retry is a new message: it must not show the job's text in task events either.
             raise task.retry(exc=exc, countdown=1 + 2 * task.request.retries, argsrepr=shown_in_events(payload),
                              kwargsrepr="{}") from exc
+
+
+@task_failure.connect
+def _tell_timed_out(task_id: str | None = None, exception: BaseException | None = None, args: Any = None,
+                    **_: Any) -> None:
+    """Celery reports a hard time limit in the parent, which kills the child: tell the user from here, off the
+    parent's event loop. Celery sends this signal twice for one timeout (the timeout, then the job's result)."""
+    if isinstance(exception, TimeLimitExceeded) and args and task_id not in _timed_out:
+        if len(_timed_out) > 1000:
+            _timed_out.clear()
+        _timed_out.add(task_id or "")
+        threading.Thread(target=runner.tell_timed_out, args=(get_settings(), args[0]), name="timed-out",
+                         daemon=True).start()
 
 
 @celeryd_init.connect

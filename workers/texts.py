@@ -12,6 +12,8 @@ from shared import i18n
 WORKING = "⚙️ Working on it…"
 FAILED = "Sorry, something went wrong while answering that. Please try again in a moment."
 TOO_SLOW = "⌛ That took too long and was stopped. Try a shorter message, or try again later."
+NOT_DELIVERED = ("Sorry, Telegram would not take my answer to that, so I can't show it here. "
+                 "Try asking for something shorter or smaller.")
 GAVE_UP = ("Sorry, I tried to answer that several times and the worker stopped each time, so I gave up. "
            "Try a shorter or different message.")
 

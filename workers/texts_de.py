@@ -4,6 +4,8 @@ WORKING = "⚙️ Ich arbeite daran…"
 FAILED = "Entschuldigung, beim Beantworten ist etwas schiefgegangen. Bitte versuche es gleich noch einmal."
 TOO_SLOW = ("⌛ Das hat zu lange gedauert und wurde abgebrochen. Versuche es mit einer kürzeren Nachricht "
             "oder später noch einmal.")
+NOT_DELIVERED = ("Entschuldigung, Telegram hat meine Antwort darauf nicht angenommen, daher kann ich sie hier nicht "
+                 "zeigen. Frag nach etwas Kürzerem oder Kleinerem.")
 GAVE_UP = ("Entschuldigung, ich habe mehrmals versucht, das zu beantworten, und der Worker ist jedes Mal "
            "stehen geblieben, also habe ich aufgegeben. Versuche es mit einer kürzeren oder anderen Nachricht.")
 

@@ -3,6 +3,8 @@
 WORKING = "⚙️ Trabajando en ello…"
 FAILED = "Lo siento, algo salió mal al responder. Vuelve a intentarlo en un momento."
 TOO_SLOW = "⌛ Eso tardó demasiado y se detuvo. Prueba con un mensaje más corto, o inténtalo más tarde."
+NOT_DELIVERED = ("Lo siento, Telegram no aceptó mi respuesta, así que no puedo mostrarla aquí. "
+                 "Prueba a pedir algo más corto o más pequeño.")
 GAVE_UP = ("Lo siento, intenté responder varias veces y el worker se detuvo cada vez, así que lo dejé. "
            "Prueba con un mensaje más corto o distinto.")
 

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 import telegram
-from telegram.error import BadRequest, Conflict, EndPointNotFound, InvalidToken, RetryAfter
+from telegram.error import BadRequest, Conflict, EndPointNotFound, Forbidden, InvalidToken, NetworkError, RetryAfter
 
 from emulator import markup
 from emulator.client import EmulatorClient, EmulatorError
@@ -166,6 +166,40 @@ def test_injected_429s_surface_as_retry_after(emu: EmulatorThread, token: str, c
     assert [(c["ok"], c["error_code"]) for c in client.calls("sendMessage")] == [(False, 429), (False, 429),
                                                                                   (True, None)]
     assert len(client.sent(USER)) == 1
+
+
+def test_a_failure_for_the_nth_message_of_one_chat_spares_the_others(emu: EmulatorThread, token: str,
+                                                                    client: EmulatorClient) -> None:
+    other = USER + 1
+    client.send_text("hi")
+    client.send_text("hi", user_id=other)
+    client.fail_next("sendMessage", chat_id=USER, after=2, error_code=502)
+
+    async def scenario(bot: telegram.Bot) -> None:
+        for n in range(2):
+            await bot.send_message(USER, f"piece {n}")
+            await bot.send_message(other, f"other {n}")
+        with pytest.raises(NetworkError, match="Bad Gateway"):
+            await bot.send_message(USER, "piece 2")
+        await bot.send_message(USER, "piece 2")
+    with_bot(emu, token, scenario)
+    assert [item["message"]["text"] for item in client.sent(USER)] == ["piece 0", "piece 1", "piece 2"]
+    assert len(client.sent(other)) == 2
+
+
+def test_a_user_who_blocked_the_bot_refuses_every_call_to_that_chat(emu: EmulatorThread, token: str,
+                                                                      client: EmulatorClient) -> None:
+    client.send_text("hi")
+    client.block_bot(USER)
+
+    async def scenario(bot: telegram.Bot) -> None:
+        with pytest.raises(Forbidden, match="blocked"):
+            await bot.send_message(USER, "hello")
+        with pytest.raises(Forbidden, match="blocked"):
+            await bot.send_chat_action(USER, "typing")
+        await bot.get_me()  # calls to no chat go through
+    with_bot(emu, token, scenario)
+    assert client.sent(USER) == []
 
 
 def test_tokens_are_isolated(emu: EmulatorThread, token: str, client: EmulatorClient) -> None:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 import redis
 
-from shared.keys import worker_key
+from shared.status import announce_worker
 from tests.processes import free_port, start_redis
 from workers import metrics
 
@@ -45,7 +45,7 @@ def test_counts_survive_a_pool_child_killed_mid_life() -> None:
 
 
 def test_healthz_is_200_while_a_warm_process_of_the_node_lives(r: redis.Redis) -> None:
-    r.set(worker_key(f"healthy@test:{os.getpid()}"), json.dumps({"pid": os.getpid(), "skills": ["chat"]}))
+    announce_worker(r, json.dumps({"node": "healthy@test", "pid": os.getpid(), "skills": ["chat"]}), 60)
     port = free_port()
     server = metrics.serve("127.0.0.1", port, r, "healthy@test")
     assert server is not None
@@ -61,7 +61,7 @@ def test_healthz_is_503_when_the_child_is_gone_or_redis_is(r: redis.Redis) -> No
     dead = multiprocessing.get_context("fork").Process(target=os._exit, args=(0,))
     dead.start()
     dead.join()
-    r.set(worker_key(f"orphan@test:{dead.pid}"), json.dumps({"pid": dead.pid, "skills": ["chat"]}))
+    announce_worker(r, json.dumps({"node": "orphan@test", "pid": dead.pid, "skills": ["chat"]}), 60)
     assert metrics.health(r, "orphan@test") == (False, {"ok": False, "redis": True, "skills": []})
     gone = redis.Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=1)
     ok, body = metrics.health(gone, "healthy@test")

@@ -1,9 +1,12 @@
-"""The shared send-rate limiter: slots reserved in Redis keep every worker under Telegram's limits."""
+"""The shared send-rate limiter: slots reserved in Redis keep the bot and every worker under Telegram's limits."""
+
+import asyncio
 
 import redis
+import redis.asyncio as aioredis
 
 from shared.keys import send_rate_key
-from workers.ratelimit import GLOBAL_S, PER_CHAT_S, PER_GROUP_S, SendRateLimiter
+from shared.ratelimit import GLOBAL_S, PER_CHAT_S, PER_GROUP_S, AsyncSendRateLimiter, SendRateLimiter
 
 
 def close_to(waits: list[float], expected: list[float], slack: float = 0.25) -> bool:
@@ -36,3 +39,19 @@ def test_two_workers_share_the_global_budget(redis_url: str) -> None:
     # Sixty sends reserved at once through two limiters: the last waits for about 59 global slots (~2 s).
     assert abs(waits[-1] - 59 * GLOBAL_S) < 0.3, waits[-1]
     assert waits == sorted(waits)
+
+
+def test_a_courtesy_message_gives_up_its_turn_rather_than_wait_long(redis_url: str) -> None:
+    async def turns() -> list[bool]:
+        r = aioredis.Redis.from_url(redis_url)
+        limiter = AsyncSendRateLimiter(r)
+        await r.delete(send_rate_key("global"))  # other tests' reservations would hold the first turn
+        try:
+            # The first goes now; the second would wait a second (PER_CHAT_S), past the half second allowed.
+            return [await limiter.take_turn(424205, max_wait_s=0.5) for _ in range(2)]
+        finally:
+            await r.aclose()
+
+    assert asyncio.run(turns()) == [True, False]
+    # Giving up reserved nothing: a worker's reply is not pushed back by it.
+    assert SendRateLimiter(redis.Redis.from_url(redis_url)).reserve_chat(424205) < PER_CHAT_S + 0.25

@@ -1,4 +1,4 @@
-"""One send-rate limiter for all workers, kept in Redis, under Telegram's limits.
+"""One send-rate limiter for the bot and all workers, kept in Redis, under Telegram's limits.
 
 Each key holds the earliest time its next message may go. A send first reserves a slot on its chat's key,
 waits for it, then reserves one on the global key: the global slot is taken at send time, so a slow chat
@@ -8,9 +8,11 @@ means no retry loops and first come, first served.
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import redis
+import redis.asyncio as aioredis
 
 from shared.keys import send_rate_key
 
@@ -23,9 +25,15 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
 local start = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 local interval = tonumber(ARGV[1])
+if ARGV[2] and start - now > tonumber(ARGV[2]) then return '-1' end
 redis.call('SET', KEYS[1], tostring(start + interval), 'PX', math.ceil((start + interval - now) * 1000) + 1000)
 return tostring(start - now)
 """
+
+
+def chat_interval(chat_id: int) -> float:
+    """Seconds between two messages to this chat (groups have a lower rate)."""
+    return PER_GROUP_S if chat_id < 0 else PER_CHAT_S
 
 
 class SendRateLimiter:
@@ -36,8 +44,7 @@ class SendRateLimiter:
 
     def reserve_chat(self, chat_id: int) -> float:
         """Seconds until this chat may get its next message (groups have a lower rate)."""
-        interval = PER_GROUP_S if chat_id < 0 else PER_CHAT_S
-        return float(self.script(keys=[send_rate_key(f"chat:{chat_id}")], args=[interval]))
+        return float(self.script(keys=[send_rate_key(f"chat:{chat_id}")], args=[chat_interval(chat_id)]))
 
     def reserve_global(self) -> float:
         """Seconds until the bot may send its next message to anyone."""
@@ -47,3 +54,20 @@ class SendRateLimiter:
         """Block until a message may go to this chat (run it off the event loop)."""
         time.sleep(self.reserve_chat(chat_id))
         time.sleep(self.reserve_global())
+
+
+class AsyncSendRateLimiter:
+    """The same slots, for the bot's event loop; a courtesy message gives up its turn instead of waiting long."""
+
+    def __init__(self, r: aioredis.Redis) -> None:
+        self.script = r.register_script(_RESERVE)
+
+    async def take_turn(self, chat_id: int, max_wait_s: float) -> bool:
+        """Wait for this chat's next slot and a global one; False (nothing reserved) if the chat's is further off."""
+        wait = float(await self.script(keys=[send_rate_key(f"chat:{chat_id}")],
+                                       args=[chat_interval(chat_id), max_wait_s]))
+        if wait < 0:
+            return False
+        await asyncio.sleep(wait)
+        await asyncio.sleep(float(await self.script(keys=[send_rate_key("global")], args=[GLOBAL_S])))
+        return True
