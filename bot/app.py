@@ -10,7 +10,7 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot import admin, handlers, metrics, settings_menu, speech, text_tools, texts, updates, vision
+from bot import access, admin, handlers, metrics, quotas, settings_menu, speech, text_tools, texts, updates, vision
 from shared import i18n, store
 from shared.settings import Settings, get_settings
 from shared.telegram import configure_logging
@@ -40,7 +40,10 @@ def build_application(settings: Settings) -> Application:
         CommandHandler("reset", handlers.reset),
         CommandHandler("cancel", handlers.cancel),
         CommandHandler("status", handlers.status),
+        CommandHandler("usage", quotas.usage),
         CommandHandler("stats", admin.stats),
+        CommandHandler("allow", admin.allow),
+        CommandHandler("deny", admin.deny),
         CommandHandler("translate", text_tools.translate),
         CommandHandler("language", text_tools.language),
         CommandHandler("summarize", text_tools.summarize),
@@ -81,6 +84,7 @@ async def serve(application: Application, settings: Settings) -> None:
                                     settings.redis_url, liveness)
     async with application:
         application.bot_data["redis"] = store.connect_async(settings.redis_url)
+        await access.seed(application.bot_data["redis"], settings)
         await set_commands(application, settings)
         await application.start()
         log.info("bot @%s is up", application.bot.username)
@@ -98,17 +102,18 @@ async def serve(application: Application, settings: Settings) -> None:
 
 async def set_commands(application: Application, settings: Settings) -> None:
     """The command menu in English and in every language with a catalog (German, Chinese...), for apps set to it;
-    admins' private chats also list /stats."""
+    admins' private chats also list /stats, /allow and /deny."""
     bot = application.bot
-    for code, words in i18n.catalogs(texts.__name__).items():
-        await bot.set_my_commands([BotCommand(*pair) for pair in words.COMMANDS],
-                                  language_code=None if code == i18n.DEFAULT else code)
+    catalogs = {None if code == i18n.DEFAULT else code: words for code, words in i18n.catalogs(texts.__name__).items()}
+    for language, words in catalogs.items():
+        await bot.set_my_commands([BotCommand(*pair) for pair in words.COMMANDS], language_code=language)
     for admin_id in settings.admin_users:
         try:  # Telegram refuses a chat scope until the admin has started a chat with the bot
-            await bot.set_my_commands([BotCommand(*pair) for pair in [*texts.COMMANDS, texts.STATS_COMMAND]],
-                                      scope=BotCommandScopeChat(admin_id))
+            for language, words in catalogs.items():
+                await bot.set_my_commands([BotCommand(*pair) for pair in [*words.COMMANDS, *words.ADMIN_COMMANDS]],
+                                          scope=BotCommandScopeChat(admin_id), language_code=language)
         except TelegramError as exc:
-            log.warning("no /stats in the command menu of admin %s: %s", admin_id, exc)
+            log.warning("no admin commands in the menu of admin %s: %s", admin_id, exc)
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ HELP = (
     "/reset — unser Gespräch vergessen (und die für /find gespeicherten Nachrichten)\n"
     "/cancel — deine noch wartenden Anfragen abbrechen\n"
     "/status — welche Worker online sind, auf welchem Gerät, und wie viele Aufträge warten\n"
+    "/usage — wie viel du heute von deinen Tageslimits verbraucht hast und wann sie zurückgesetzt werden\n"
     "\n"
     "🎙 Sprachnachrichten, Audiodateien und runde Videos — ich antworte mit dem, was gesagt wurde, in Absätzen "
     "(bis zur Grenze des Betreibers, mit einem lokalen Bot-API-Server stundenlang). In Gruppen: antworte mit "
@@ -45,6 +46,15 @@ HELP = (
     "der Antworten\n"
     "/help — diese Nachricht\n\n"
     "Jede Nachricht bekommt genau eine Antwort; während ich arbeite, siehst du \"schreibt…\"."
+)
+
+# Wird für die Admins des Bots (ADMIN_USERS) an /help angehängt.
+ADMIN_HELP = (
+    "\n\n🔑 Für Admins:\n"
+    "/allow 123456 oder /allow @name — einen Nutzer sofort zulassen (oder antworte mit /allow auf seine Nachricht); "
+    "/allow allein zeigt, wer den Bot nutzen darf, /allow everyone öffnet ihn für alle\n"
+    "/deny 123456 oder /deny @name — einen Nutzer sofort aussperren; /deny everyone macht den Bot privat\n"
+    "/stats — Aufträge, Latenz und Fehler pro Skill, die Warteschlangen und die heutige Nutzung"
 )
 
 QUEUED = "⏳ In der Warteschlange — Platz {position}{eta}"
@@ -86,8 +96,8 @@ GROUP_NOT_ALLOWED = ("Entschuldigung, dieser Pipegram-Bot ist für diese Gruppe 
                      "Sein Betreiber kann die ID der Gruppe ({chat_id}) zu ALLOWED_GROUPS hinzufügen.")
 
 NOT_ALLOWED = (
-    "Entschuldigung, dies ist ein privater Pipegram-Bot, und dein Konto steht nicht auf seiner Liste. "
-    "Bitte seinen Betreiber, deine Telegram-ID ({user_id}) zu ALLOWED_USERS hinzuzufügen."
+    "Entschuldigung, dein Konto darf diesen Pipegram-Bot nicht nutzen. Wenn es das sollte, bitte den Betreiber des "
+    "Bots, dich zuzulassen: Er schickt /allow {user_id}."
 )
 
 TOO_FAST = ("🐢 Das sind mehr als {limit} Nachrichten in einer Minute, daher überspringe ich einige. "
@@ -180,6 +190,7 @@ COMMANDS = [
     ("reset", "Unser Gespräch vergessen"),
     ("cancel", "Deine wartenden Anfragen abbrechen"),
     ("status", "Worker online und wartende Aufträge"),
+    ("usage", "Deine Nutzung heute und was von deinen Limits übrig ist"),
     ("say", "Einen Text vorlesen: /say hallo zusammen"),
     ("transcribe", "Abschrift einer Aufnahme: antworte mit /transcribe darauf"),
     ("srt", "Untertitel einer Aufnahme: antworte mit /srt darauf"),
@@ -209,8 +220,54 @@ LENGTH_BUTTONS = {"short": "Kurz", "normal": "Normal", "long": "Lang"}
 SETTING_SAVED = "Gespeichert"
 SETTING_STALE = "Dieser Knopf ist veraltet. Schick /settings für neue."
 
-STATS_COMMAND = ("stats", "Aufträge, Latenz und Fehler pro Skill (nur Admins)")
+ADMIN_COMMANDS = [
+    ("stats", "Aufträge, Latenz, Fehler und heutige Nutzung (nur Admins)"),
+    ("allow", "Nutzer zulassen: /allow 123456 oder /allow @name"),
+    ("deny", "Nutzer aussperren: /deny 123456 oder /deny @name"),
+]
 STATS_ONLY_ADMINS = "Entschuldigung, nur die Admins des Bots können /stats sehen."
 STATS_HEADER = "📊 Aufträge pro Skill (Latenz = Warten + Laufen, über die letzten {keep} Aufträge):"
 STATS_LINE = "• {skill}: Aufträge {jobs}, Fehler {errors}, p50 {p50}, p95 {p95}"
 STATS_NONE = "Es ist noch kein Auftrag fertig geworden."
+STATS_USAGE_HEADER = "👥 Nutzung heute (die Tageslimits werden in {reset} zurückgesetzt):"
+STATS_USAGE_LINE = ("• {family}: {total} von {users} Nutzer(n), Limit {limit}, {full} haben es erreicht; "
+                    "am meisten: {top}")
+STATS_NO_LIMIT = "keins"
+STATS_USAGE_NONE = "Heute hat noch niemand den Bot genutzt."
+
+ACCESS_ONLY_ADMINS = "Entschuldigung, nur die Admins des Bots können /allow und /deny nutzen."
+ACCESS_OPEN = "🔓 Der Bot ist offen: Alle dürfen ihn nutzen, außer diesen ausgesperrten Nutzern: {denied}."
+ACCESS_PRIVATE = ("🔒 Der Bot ist privat: Nur Admins und diese Nutzer dürfen ihn nutzen: {allowed}.\n"
+                  "Ausgesperrt: {denied}.")
+ACCESS_USAGE = ("/allow 123456 oder /allow @name lässt einen Nutzer zu, /deny sperrt einen aus (oder antworte mit "
+                "einem von beiden auf seine Nachricht). /allow everyone öffnet den Bot für alle außer Ausgesperrten; "
+                "/deny everyone macht ihn wieder privat. Änderungen gelten sofort.")
+ACCESS_NOBODY = "niemand"
+ACCESS_MORE = " und {count} weitere"
+ACCESS_ALLOWED = "✅ {user} darf den Bot jetzt nutzen."
+ACCESS_NOW_PRIVATE = (" Der Bot war für alle offen; ab jetzt dürfen ihn nur Admins und die Nutzer auf seiner Liste "
+                      "nutzen (/allow everyone öffnet ihn wieder).")
+ACCESS_DENIED = "⛔ {user} darf den Bot nicht mehr nutzen. Bereits eingereihte Anfragen werden noch beantwortet."
+ACCESS_DENY_ADMIN = ("{user} ist Admin (ADMIN_USERS), und Admins dürfen den Bot immer nutzen. Nimm die Person zuerst "
+                     "aus ADMIN_USERS heraus.")
+ACCESS_OPENED = ("🔓 Der Bot ist offen: Alle dürfen ihn jetzt nutzen, außer den {denied} Nutzer(n), die du "
+                 "ausgesperrt hast.")
+ACCESS_CLOSED = "🔒 Der Bot ist privat: Nur Admins und die {count} Nutzer auf seiner Liste dürfen ihn jetzt nutzen."
+ACCESS_UNKNOWN_USERNAME = ("Ich kenne {name} nicht: Einen Nutzernamen lerne ich erst, wenn sein Inhaber mir schreibt, "
+                           "und Bots können Nutzer nicht nachschlagen. Bitte die Person, mir irgendeine Nachricht zu "
+                           "schicken (ich lehne sie ab, das ist in Ordnung), und versuch es dann noch einmal, oder "
+                           "nimm ihre numerische ID, die ihr meine Ablehnung zeigt.")
+
+QUOTA_FAMILIES = {"messages": "💬 Nachrichten", "audio": "🎙 Audiominuten", "images": "🖼 Bilder"}
+QUOTA_UNITS = {"messages": "Nachrichten", "audio": "Audiominuten", "images": "Bilder"}
+QUOTA_REACHED = ("⛔ Du hast alle {limit} {unit} für heute verbraucht. Mehr gibt es in {reset}, wenn die Tageslimits "
+                 "zurückgesetzt werden (00:00 UTC); /usage zeigt, was dir bleibt.")
+QUOTA_AUDIO_TOO_LONG = ("⛔ Diese Aufnahme ist {need} min lang, und dir bleiben heute {left} von {limit} Audiominuten. "
+                        "Schick eine kürzere oder warte {reset}, bis die Tageslimits zurückgesetzt werden (00:00 UTC).")
+QUOTA_LOW = "ℹ️ Dir bleiben {left} von {limit} {unit} für heute; sie werden in {reset} zurückgesetzt (00:00 UTC)."
+USAGE_HEADER = "📊 Deine Nutzung heute:"
+USAGE_LINE = "{family}: {used} von {limit} verbraucht, {left} übrig"
+USAGE_UNLIMITED_LINE = "{family}: {used}, kein Limit"
+USAGE_RESETS = "Die Tageslimits werden in {reset} zurückgesetzt (00:00 UTC)."
+USAGE_NO_LIMITS = "Dieser Bot setzt keine Tageslimits."
+USAGE_ADMIN = "Als Admin gelten die Limits für dich nicht."

@@ -24,6 +24,7 @@ HELP = (
     "/reset: olvidar nuestra conversación (y los mensajes guardados para /find)\n"
     "/cancel: cancelar tus peticiones que aún esperan\n"
     "/status: qué workers están en línea, en qué dispositivo y cuántos trabajos esperan\n"
+    "/usage: cuánto has usado hoy de tus límites diarios y cuándo se reinician\n"
     "\n"
     "🎙 Notas de voz, archivos de audio y vídeos redondos: respondo con lo que se dijo, en párrafos (hasta el "
     "límite del administrador; horas con un servidor local de la Bot API). En grupos: responde /transcribe a una.\n"
@@ -38,6 +39,15 @@ HELP = (
     "respuestas\n"
     "/help: este mensaje\n\n"
     "Cada mensaje recibe exactamente una respuesta; mientras trabajo verás \"escribiendo…\"."
+)
+
+# Se añade a /help para los administradores del bot (ADMIN_USERS).
+ADMIN_HELP = (
+    "\n\n🔑 Para administradores:\n"
+    "/allow 123456 o /allow @nombre: dejar entrar a un usuario al instante (o responde /allow a su mensaje); "
+    "/allow solo muestra quién puede usar el bot, /allow everyone lo abre a todos\n"
+    "/deny 123456 o /deny @nombre: dejar fuera a un usuario al instante; /deny everyone hace privado el bot\n"
+    "/stats: trabajos, latencia y errores por habilidad, las colas y el uso de hoy"
 )
 
 QUEUED = "⏳ En cola: posición {position}{eta}"
@@ -77,8 +87,8 @@ GROUP_NOT_ALLOWED = ("Lo siento, este bot de Pipegram no está activado en este 
                      "Su dueño puede añadir el id del grupo ({chat_id}) a ALLOWED_GROUPS.")
 
 NOT_ALLOWED = (
-    "Lo siento, este es un bot privado de Pipegram y tu cuenta no está en su lista de usuarios. "
-    "Pide a su dueño que añada tu id de Telegram ({user_id}) a ALLOWED_USERS."
+    "Lo siento, tu cuenta no puede usar este bot de Pipegram. Si debería poder, pide al dueño del bot que te deje "
+    "entrar: basta con que envíe /allow {user_id}."
 )
 
 TOO_FAST = ("🐢 Son más de {limit} mensajes en un minuto, así que me salto algunos. "
@@ -164,6 +174,7 @@ COMMANDS = [
     ("reset", "Olvidar nuestra conversación"),
     ("cancel", "Cancelar tus peticiones en espera"),
     ("status", "Workers en línea y trabajos en espera"),
+    ("usage", "Tu uso de hoy y lo que te queda de tus límites"),
     ("say", "Leer un texto en voz alta: /say hola a todos"),
     ("transcribe", "Transcripción de una grabación: responde /transcribe"),
     ("srt", "Subtítulos de una grabación: responde /srt"),
@@ -193,8 +204,52 @@ LENGTH_BUTTONS = {"short": "Corta", "normal": "Normal", "long": "Larga"}
 SETTING_SAVED = "Guardado"
 SETTING_STALE = "Ese botón está desactualizado. Envía /settings para obtener botones nuevos."
 
-STATS_COMMAND = ("stats", "Trabajos, latencia y errores por habilidad (solo administradores)")
+ADMIN_COMMANDS = [
+    ("stats", "Trabajos, latencia, errores y uso de hoy (solo administradores)"),
+    ("allow", "Dejar entrar a un usuario: /allow 123456 o /allow @nombre"),
+    ("deny", "Dejar fuera a un usuario: /deny 123456 o /deny @nombre"),
+]
 STATS_ONLY_ADMINS = "Lo siento, solo los administradores del bot pueden ver /stats."
 STATS_HEADER = "📊 Trabajos por habilidad (latencia = espera + ejecución, en los últimos {keep} trabajos):"
 STATS_LINE = "• {skill}: trabajos {jobs}, errores {errors}, p50 {p50}, p95 {p95}"
 STATS_NONE = "Aún no ha terminado ningún trabajo."
+STATS_USAGE_HEADER = "👥 Uso de hoy (los límites diarios se reinician en {reset}):"
+STATS_USAGE_LINE = "• {family}: {total} de {users} usuario(s), límite {limit}, {full} lo alcanzaron; más: {top}"
+STATS_NO_LIMIT = "ninguno"
+STATS_USAGE_NONE = "Hoy nadie ha usado el bot."
+
+ACCESS_ONLY_ADMINS = "Lo siento, solo los administradores del bot pueden usar /allow y /deny."
+ACCESS_OPEN = "🔓 El bot está abierto: todos pueden usarlo, salvo estos usuarios bloqueados: {denied}."
+ACCESS_PRIVATE = ("🔒 El bot es privado: solo los administradores y estos usuarios pueden usarlo: {allowed}.\n"
+                  "Bloqueados: {denied}.")
+ACCESS_USAGE = ("/allow 123456 o /allow @nombre deja entrar a un usuario, /deny deja fuera a uno (o responde con "
+                "cualquiera de los dos a su mensaje). /allow everyone abre el bot a todos salvo los bloqueados; "
+                "/deny everyone lo vuelve privado. Los cambios se aplican al instante.")
+ACCESS_NOBODY = "nadie"
+ACCESS_MORE = " y {count} más"
+ACCESS_ALLOWED = "✅ {user} ya puede usar el bot."
+ACCESS_NOW_PRIVATE = (" El bot estaba abierto a todos; desde ahora solo los administradores y los usuarios de su "
+                      "lista pueden usarlo (/allow everyone lo vuelve a abrir).")
+ACCESS_DENIED = "⛔ {user} ya no puede usar el bot. Sus peticiones que ya estaban en cola se responderán igualmente."
+ACCESS_DENY_ADMIN = ("{user} es administrador (ADMIN_USERS), y los administradores siempre pueden usar el bot. "
+                     "Quítalo primero de ADMIN_USERS.")
+ACCESS_OPENED = "🔓 El bot está abierto: todos pueden usarlo ya, salvo los {denied} usuario(s) que bloqueaste."
+ACCESS_CLOSED = ("🔒 El bot es privado: desde ahora solo los administradores y los {count} usuario(s) de su lista "
+                 "pueden usarlo.")
+ACCESS_UNKNOWN_USERNAME = ("No conozco a {name}: solo aprendo un nombre de usuario cuando su dueño me escribe, y los "
+                           "bots no pueden buscar usuarios. Pídele que me envíe cualquier mensaje (lo rechazaré, no "
+                           "pasa nada) y vuelve a intentarlo, o usa su id numérico, que mi rechazo le muestra.")
+
+QUOTA_FAMILIES = {"messages": "💬 Mensajes", "audio": "🎙 Minutos de audio", "images": "🖼 Imágenes"}
+QUOTA_UNITS = {"messages": "mensajes", "audio": "minutos de audio", "images": "imágenes"}
+QUOTA_REACHED = ("⛔ Ya usaste los {limit} {unit} de hoy. Tendrás más en {reset}, cuando se reinicien los límites "
+                 "diarios (00:00 UTC); /usage muestra lo que te queda.")
+QUOTA_AUDIO_TOO_LONG = ("⛔ Esa grabación dura {need} min y te quedan {left} de tus {limit} minutos de audio de hoy. "
+                        "Envía una más corta o espera {reset} a que se reinicien los límites diarios (00:00 UTC).")
+QUOTA_LOW = "ℹ️ Te quedan {left} de tus {limit} {unit} de hoy; se reinician en {reset} (00:00 UTC)."
+USAGE_HEADER = "📊 Tu uso de hoy:"
+USAGE_LINE = "{family}: {used} de {limit} usados, quedan {left}"
+USAGE_UNLIMITED_LINE = "{family}: {used}, sin límite"
+USAGE_RESETS = "Los límites diarios se reinician en {reset} (00:00 UTC)."
+USAGE_NO_LIMITS = "Este bot no pone límites diarios."
+USAGE_ADMIN = "Como administrador, los límites no se te aplican."
