@@ -48,8 +48,12 @@ def run_worker(queues: list[str], name: str | None, loglevel: str) -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # Loading bars in a log are noise (Celery files a pool child's stderr as warnings); `models pull` keeps them.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    from shared.skills import QUEUES
+
+    if unknown := [queue for queue in queues if queue not in QUEUES]:
+        sys.exit(f"pipegram: no queue named {', '.join(unknown)}; the queues are {', '.join(QUEUES)}")
     name = name or f"worker-{os.getpid()}@{socket.gethostname()}"
-    first, *others = worker_processes(queues) or [WorkerProcess(tuple(queues), "prefork")]
+    first, *others = worker_processes(queues)
     _check_metrics_ports(1 + len(others))
     siblings = [subprocess.Popen([sys.executable, "-m", "pipegram.cli", "worker", "--queues", ",".join(process.queues),
                                   "--name", node_name(process, index, name), "--loglevel", loglevel],

@@ -92,3 +92,9 @@ def test_a_worker_node_keeps_long_jobs_in_other_processes_than_chat() -> None:
     assert worker_processes(["speech"]) == [WorkerProcess(("speech",), "prefork")]
     assert [node_name(p, n, "gpu0@h") for n, p in enumerate(every)] == \
         ["gpu0@h", "embed-gpu0@h", "speech-gpu0@h", "vision-gpu0@h"]
+
+
+def test_a_worker_asked_for_a_queue_that_does_not_exist_says_which_exist() -> None:
+    result = run("worker", "--queues", "text,speach", REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    assert result.returncode == 1 and "no queue named speach; the queues are text, speech, vision, embed" in \
+        result.stderr and "Traceback" not in result.stderr
