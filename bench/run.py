@@ -104,10 +104,16 @@ def hops(trips: list[Trip], bot_log: str, worker_log: str) -> dict[str, list[flo
 
 
 def in_process(cache: Path, jobs: int) -> list[float]:
-    """The chat skill's model call alone, in this process, with the same tiny model."""
+    """The chat skill's model call alone, in this process, with the same tiny model and torch threads as the
+    worker (every core but one: on a busy machine, torch on every core stalls whenever one is preempted)."""
+    import torch
+
+    from shared.settings import Settings
     from workers.models import ModelSpec, load_pipeline
+    from workers.runner import torch_threads
     from workers.skills import chat
 
+    torch.set_num_threads(torch_threads(Settings(_env_file=None)))
     pipe = load_pipeline(chat.TASK, chat.TINY_MODEL, ModelSpec("tiny"), cache)
     conversation = chat.Prompt([{"role": "user", "content": TEXT}])
     chat.forward(pipe, [conversation], ModelSpec("tiny"))
