@@ -1,6 +1,7 @@
 """The floor: a bare Celery echo task on the same Redis, JSON, acks late, with a Redis result backend."""
 
 import os
+import time
 
 from celery import Celery
 
@@ -12,3 +13,9 @@ app.conf.update(task_serializer="json", accept_content=["json"], result_serializ
 @app.task(name="echo")
 def echo(value: str) -> str:
     return value
+
+
+@app.task(name="arrived")
+def arrived(sent: float) -> float:
+    """Seconds from the sender's clock reading before publishing to this task starting: the queue hop one way."""
+    return time.time() - sent

@@ -7,7 +7,10 @@ Each section is one function returning rows; the exit code is non-zero if any ro
 - skills: every skill's tiny model in bf16 and fp16 through Pipegram's loader and the skill's own forward, with
   the dtype it ended in, the time and the peak GPU memory;
 - real weights: all-MiniLM-L6-v2 similarity and Whisper tiny.en transcript in half precision against fp32;
-- batching: batched vs unbatched embedding throughput with the real all-MiniLM-L6-v2.
+- batching: batched vs unbatched embedding throughput with the real all-MiniLM-L6-v2;
+- serving: continuous batching (transformers' generate_batch) vs one chat at a time, 32 chats, a
+  Qwen2.5-1.5B-shaped model with random weights (target >= 10x), and a recording's 30-s Whisper windows 8 per call
+  vs one at a time, a large-v3-turbo-shaped model with random weights; on a CPU tiny shapes only prove the code runs.
 """
 
 from __future__ import annotations
@@ -176,7 +179,138 @@ def check_batching(setup: Setup) -> list[Row]:
                 ok=setup.dry_run or batched > unbatched)]
 
 
-SECTIONS: list[Callable[[Setup], list[Row]]] = [check_pinning, check_skills, check_real_weights, check_batching]
+
+
+CHAT_SHAPES = {  # Qwen2.5-1.5B-Instruct's shape; a tiny one for --dry-run
+    "qwen2.5-1.5b": dict(hidden_size=1536, intermediate_size=8960, num_hidden_layers=28, num_attention_heads=12,
+                         num_key_value_heads=2, vocab_size=151936, max_position_embeddings=4096),
+    "tiny": dict(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
+                 num_key_value_heads=2, vocab_size=1000, max_position_embeddings=512),
+}
+
+
+def random_chat_model(shape: dict, device: str) -> object:
+    """A Qwen2 model of this shape with random weights (no download), that never stops before max_new_tokens."""
+    import torch
+    from transformers import AutoModelForCausalLM, Qwen2Config
+
+    torch.manual_seed(0)
+    config = Qwen2Config(**shape, eos_token_id=None, pad_token_id=0, bos_token_id=None)
+    dtype = torch.bfloat16 if device == "cuda" else torch.float32
+    model = AutoModelForCausalLM.from_config(config, dtype=dtype).to(device).eval()
+    model.generation_config.eos_token_id = None
+    return model
+
+
+def check_continuous_batching(setup: Setup, chats: int = 32, tokens: int = 64) -> list[Row]:
+    """Check 4: `chats` chats answered one `generate` at a time vs all through transformers' continuous batching
+    (paged attention; requests join and leave between decoding steps)."""
+    import torch
+    from transformers import GenerationConfig
+
+    device, dry_run = setup.device, setup.dry_run
+    chats, tokens = (3, 4) if dry_run else (chats, tokens)  # continuous batching on a CPU is slow
+    if device == "cuda":
+        torch.cuda.reset_peak_memory_stats()
+    model = random_chat_model(CHAT_SHAPES["tiny" if dry_run else "qwen2.5-1.5b"], device)
+    vocab = model.config.vocab_size  # type: ignore[attr-defined]
+    rng = torch.Generator().manual_seed(1)
+    prompts = [torch.randint(10, vocab, (24 + 4 * (n % 8),), generator=rng).tolist() for n in range(chats)]
+    greedy = GenerationConfig(max_new_tokens=tokens, min_new_tokens=tokens, do_sample=False, eos_token_id=None,
+                              pad_token_id=0)
+    with torch.inference_mode():
+        model.generate(torch.tensor([prompts[0]], device=device), generation_config=greedy)  # warm-up
+        began = time.perf_counter()
+        alone = [model.generate(torch.tensor([p], device=device), generation_config=greedy)[0, len(p):].tolist()
+                 for p in prompts]
+        one_at_a_time_s = time.perf_counter() - began
+        model.generate_batch(inputs=prompts[:2], generation_config=greedy)  # warm-up (and CUDA graphs)
+        began = time.perf_counter()
+        outputs = model.generate_batch(inputs=prompts, generation_config=greedy)
+        batched_s = time.perf_counter() - began
+    together = [list(output.generated_tokens) for output in sorted(outputs.values(), key=_request_order)]
+    same = sum(a == b for a, b in zip(alone, together, strict=False))
+    ratio = one_at_a_time_s / batched_s
+    ok = len(together) == chats and all(len(t) == tokens for t in together) and (dry_run or ratio > 1)
+    shape = "tiny (dry run)" if dry_run else "Qwen2.5-1.5B-shaped"
+    return [Row("serving", f"chat, {chats} chats x {tokens} tokens, {shape}", "auto",
+                f"one at a time {one_at_a_time_s:.1f} s, continuous batching {batched_s:.1f} s = {ratio:.1f}x "
+                f"(target 10x); greedy identical {same}/{chats}", batched_s, peak_mb(device), ok)]
+
+
+def _request_order(output: object) -> int:
+    """generate_batch's request ids are "req_<n>" in input order."""
+    return int(str(output.request_id).rsplit("_", 1)[-1])  # type: ignore[attr-defined]
+
+
+WHISPER_TURBO_SHAPE = dict(d_model=1280, encoder_layers=32, decoder_layers=4, encoder_attention_heads=20,
+                           decoder_attention_heads=20, encoder_ffn_dim=5120, decoder_ffn_dim=5120)
+
+
+def check_whisper_windows(setup: Setup, minutes: int = 8, tokens: int = 100) -> list[Row]:
+    """Check 5: a recording's 30-s windows through the transcribe skill one per model call vs 8 per call (the
+    default on CUDA), a large-v3-turbo-shaped Whisper with random weights writing `tokens` tokens a window."""
+    import numpy as np
+    import torch
+
+    from workers import audio
+    from workers.models import ModelSpec, load_pipeline
+    from workers.skills import transcribe
+
+    device, dry_run = setup.device, setup.dry_run
+    minutes, tokens = (2, 8) if dry_run else (minutes, tokens)
+    if device == "cuda":
+        torch.cuda.reset_peak_memory_stats()
+    spec = ModelSpec("tiny", device=device, generate={"min_new_tokens": tokens, "max_new_tokens": tokens})
+    pipe = load_pipeline(transcribe.TASK, transcribe.TINY_MODEL, spec, Path(tempfile.mkdtemp()))
+    if not dry_run:  # the tiny Whisper's vocabulary and generation settings, turbo's encoder and decoder
+        from transformers import WhisperForConditionalGeneration
+
+        torch.manual_seed(0)
+        config = pipe.model.config
+        config.update(WHISPER_TURBO_SHAPE)
+        bigger = WhisperForConditionalGeneration(config)
+        bigger.generation_config = pipe.model.generation_config
+        pipe.model = bigger.to(device, torch.float16).eval()
+    noise = np.random.default_rng(0).normal(0, 0.1, minutes * 60 * 16_000).astype(np.float32)
+    recording = transcribe.Recording(audio.Samples(noise, 16_000), "en")
+    per_call = transcribe.windows_per_call(pipe, spec)
+    transcribe.forward(pipe, [transcribe.Recording(audio.Samples(noise[:16_000], 16_000), "en")], spec)  # warm-up
+    timings = {}
+    for label, windows in (("one window per call", 1), (f"{max(per_call, 8)} windows per call", max(per_call, 8))):
+        began = time.perf_counter()
+        [transcript] = transcribe.forward(pipe, [recording], ModelSpec("tiny", batch_size=windows,
+                                                                       generate=spec.generate)) \
+            if windows > 1 else _one_window_per_call(transcribe, pipe, recording, spec)
+        timings[label] = (time.perf_counter() - began, transcript)
+    (one_s, one), (batched_s, batched) = timings.values()
+    ok = bool(one.segments) and len(one.segments) == len(batched.segments) and (dry_run or batched_s < one_s)
+    shape = "tiny (dry run)" if dry_run else "large-v3-turbo-shaped"
+    return [Row("serving", f"whisper, {minutes} min ({minutes * 2} windows x {tokens} tokens), {shape}",
+                "auto" if dry_run else "float16",
+                ", ".join(f"{label} {seconds:.1f} s" for label, (seconds, _) in timings.items())
+                + f" = {one_s / batched_s:.1f}x; default here {per_call} per call", batched_s, peak_mb(device), ok)]
+
+
+def _one_window_per_call(transcribe: object, pipe: object, recording: object, spec: object) -> list:
+    """The transcribe skill with CUDA's batching of windows turned off: what it did before."""
+    default = transcribe.CUDA_WINDOWS_PER_CALL  # type: ignore[attr-defined]
+    transcribe.CUDA_WINDOWS_PER_CALL = 1  # type: ignore[attr-defined]
+    try:
+        return transcribe.forward(pipe, [recording], spec)  # type: ignore[attr-defined]
+    finally:
+        transcribe.CUDA_WINDOWS_PER_CALL = default  # type: ignore[attr-defined]
+
+
+def peak_mb(device: str) -> float | None:
+    """The peak GPU memory since the last reset, in MB (None on a CPU)."""
+    import torch
+
+    return torch.cuda.max_memory_allocated() / 2**20 if device == "cuda" else None
+
+
+SECTIONS: list[Callable[[Setup], list[Row]]] = [check_pinning, check_skills, check_real_weights, check_batching,
+                                             check_continuous_batching, check_whisper_windows]
 
 
 def table(rows: list[Row]) -> str:

@@ -129,8 +129,13 @@ class Up:
     def metrics_ports(self) -> str | None:
         """Choose the metrics ports (the defaults when free, else free ones; one the user set must be free) and
         return the summary's line about them."""
+        from pipegram.worker import worker_processes
+        from shared.skills import QUEUES
+
         listen, shown_ports = self.settings.pipegram_metrics_listen, []
-        for field, span, who in (("pipegram_metrics_port", 1, "bot"), ("pipegram_worker_metrics_port", 2, "worker")):
+        worker_span = len(worker_processes(list(QUEUES)))  # one port per process of the worker node
+        for field, span, who in (("pipegram_metrics_port", 1, "bot"),
+                                 ("pipegram_worker_metrics_port", worker_span, "worker")):
             port = getattr(self.settings, field)
             if not port:
                 continue
@@ -139,7 +144,7 @@ class Up:
                     raise port_taken(field.upper(), port)
                 port = free_ports(span, listen)
             self.env[field.upper()] = str(port)
-            shown_ports.append(f"{who} :{port}" + (f" and :{port + 1}" if span == 2 else ""))
+            shown_ports.append(f"{who} :{port}" + (f" to :{port + span - 1}" if span > 1 else ""))
         if not shown_ports:
             return None
         host = "127.0.0.1" if listen in ("0.0.0.0", "::") else listen

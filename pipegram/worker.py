@@ -1,4 +1,9 @@
-"""`pipegram worker`: a prefork worker (one pool child with warm models) and, for batched queues, a threads one."""
+"""`pipegram worker`: one process per lane of queue families, so a long job in one lane never holds up another.
+
+Text and embed share a lane (short jobs: chat must stay quick); speech and vision share the other (long
+transcriptions, SAM). Within a lane, plain queues run in a prefork worker with one pool child holding warm
+models, batched queues in a threads-pool worker that joins jobs into shared model calls.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +12,67 @@ import signal
 import socket
 import subprocess
 import sys
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class WorkerProcess:
+    """One Celery worker process of a node: the queues it serves and its pool."""
+
+    queues: tuple[str, ...]
+    pool: str  # "prefork" (one child, Celery's time limits) or "threads" (batching)
+
+
+def worker_processes(queues: list[str]) -> list[WorkerProcess]:
+    """The processes that serve these queues: per lane, a prefork one for its plain queues and a threads one
+    for its batched queues."""
+    from workers.tasks import BATCHED_QUEUES, LANES
+
+    processes = []
+    for lane in LANES:
+        served = [queue for queue in lane if queue in queues]
+        plain = tuple(queue for queue in served if queue not in BATCHED_QUEUES)
+        batched = tuple(queue for queue in served if queue in BATCHED_QUEUES)
+        processes += [WorkerProcess(plain, "prefork")] if plain else []
+        processes += [WorkerProcess(batched, "threads")] if batched else []
+    return processes
+
+
+def node_name(process: WorkerProcess, index: int, name: str) -> str:
+    """The first process keeps the node's name; the others are named by their queues (embed-gpu0@host)."""
+    return name if index == 0 else f"{'-'.join(process.queues)}-{name}"
 
 
 def run_worker(queues: list[str], name: str | None, loglevel: str) -> None:
-    """Serve the queues; batched ones (embed) get their own threads-pool process beside the prefork one."""
+    """Serve the queues: the first process runs here, the others as children stopped with it."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # Loading bars in a log are noise (Celery files a pool child's stderr as warnings); `models pull` keeps them.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    from workers.tasks import BATCHED_QUEUES
+    from shared.skills import QUEUES
 
+    if unknown := [queue for queue in queues if queue not in QUEUES]:
+        sys.exit(f"pipegram: no queue named {', '.join(unknown)}; the queues are {', '.join(QUEUES)}")
     name = name or f"worker-{os.getpid()}@{socket.gethostname()}"
-    batched = [queue for queue in queues if queue in BATCHED_QUEUES]
-    plain = [queue for queue in queues if queue not in BATCHED_QUEUES]
-    _check_metrics_ports(2 if batched and plain else 1)
+    first, *others = worker_processes(queues)
+    if not os.environ.get("PIPEGRAM_TORCH_THREADS", "").strip("0"):
+        # The node's model processes share this machine's cores (a GPU node's are set by run_on_gpus).
+        from workers.runner import thread_share
+
+        os.environ["PIPEGRAM_TORCH_THREADS"] = str(thread_share(1 + len(others)))
+    _check_metrics_ports(1 + len(others))
     _download_first(queues)
-    if not plain:
-        return _celery(batched, f"batch-{name}", loglevel, pool="threads", concurrency=_batch_threads(batched))
-    if not batched:
-        return _celery(plain, name, loglevel, pool="prefork", concurrency=1)
-    sibling = subprocess.Popen([sys.executable, "-m", "pipegram.cli", "worker", "--queues", ",".join(batched),
-                                "--name", name, "--loglevel", loglevel], env=_metrics_port_env(1))
+    siblings = [subprocess.Popen([sys.executable, "-m", "pipegram.cli", "worker", "--queues", ",".join(process.queues),
+                                  "--name", node_name(process, index, name), "--loglevel", loglevel],
+                                 env=_metrics_port_env(index))
+                for index, process in enumerate(others, start=1)]
     try:
-        _celery(plain, name, loglevel, pool="prefork", concurrency=1)
+        concurrency = _batch_threads(first.queues) if first.pool == "threads" else 1
+        _celery(list(first.queues), name, loglevel, first.pool, concurrency)
     finally:
-        sibling.terminate()
-        sibling.wait(30)
+        for sibling in siblings:
+            sibling.terminate()
+        for sibling in siblings:
+            sibling.wait(30)
 
 
 def _download_first(queues: list[str]) -> None:
@@ -52,7 +93,7 @@ def _download_first(queues: list[str]) -> None:
 
 
 def _check_metrics_ports(span: int) -> None:
-    """Exit at once if this worker's metrics ports are taken (with a batched sibling, the next one too)."""
+    """Exit at once if this worker's metrics ports (one per process) are taken."""
     from pipegram.ports import port_free
     from shared.settings import get_settings, port_taken
 
@@ -71,7 +112,7 @@ def _metrics_port_env(offset: int) -> dict[str, str]:
     return {**os.environ, "PIPEGRAM_WORKER_METRICS_PORT": str(port + offset if port else 0)}
 
 
-def _batch_threads(queues: list[str]) -> int:
+def _batch_threads(queues: tuple[str, ...]) -> int:
     """One thread per job that may join a batch: the largest batch size among the queues' skills."""
     from shared.settings import get_settings
     from shared.skills import SKILL_QUEUES
@@ -92,25 +133,22 @@ def _celery(queues: list[str], name: str, loglevel: str, pool: str, concurrency:
 
 
 def gpu_worker_env(gpus: list[str], index: int, queues: str) -> dict[str, str]:
-    """The environment of GPU gpus[index]'s worker: it sees only that GPU, serves metrics on its own ports and,
-    unless PIPEGRAM_TORCH_THREADS says otherwise, gets its share of the cores (each process would otherwise take
-    all of them but one, and together they would oversubscribe the CPU)."""
+    """The environment of GPU gpus[index]'s node: it sees only that GPU, serves metrics on its own ports and,
+    unless PIPEGRAM_TORCH_THREADS says otherwise, its processes get their share of the cores (each would otherwise
+    take all of them but one, and together they would oversubscribe the CPU)."""
     from workers.runner import thread_share
-    from workers.tasks import BATCHED_QUEUES
 
-    served = queues.split(",")
-    # A worker serving batched and plain queues runs two model processes (see run_worker).
-    per_worker = 2 if any(q in BATCHED_QUEUES for q in served) and any(q not in BATCHED_QUEUES for q in served) else 1
-    env = {**_metrics_port_env(2 * index), "CUDA_VISIBLE_DEVICES": gpus[index]}
+    span = len(worker_processes(queues.split(",")))
+    env = {**_metrics_port_env(span * index), "CUDA_VISIBLE_DEVICES": gpus[index]}
     if not env.get("PIPEGRAM_TORCH_THREADS", "").strip("0"):
-        env["PIPEGRAM_TORCH_THREADS"] = str(thread_share(len(gpus) * per_worker))
+        env["PIPEGRAM_TORCH_THREADS"] = str(thread_share(len(gpus) * span))
     return env
 
 
 def run_on_gpus(gpus: list[str], queues: str, loglevel: str) -> int:
-    """One worker process per GPU, pinned with CUDA_VISIBLE_DEVICES before Python (and torch) starts.
+    """One worker node per GPU, its processes pinned with CUDA_VISIBLE_DEVICES before Python (and torch) starts.
 
-    GPU i's worker serves metrics on the base port + 2i (its batched sibling, if any, on the next port).
+    GPU i's processes serve metrics on the base port + i * (processes per node) and up.
     """
     host = socket.gethostname()
     _download_first(queues.split(","))  # once, not in every GPU's worker at the same time

@@ -101,3 +101,21 @@ def test_status_tells_a_foreign_redis_and_an_idle_pipegram_apart(own_redis_url: 
     assert elsewhere.stderr.startswith(f"No Pipegram runs on {base}/12: ") and len(elsewhere.stderr.splitlines()) == 1
     assert asleep.returncode == 1 and "Workers online: 0" in asleep.stdout
     assert asleep.stderr.startswith(f"No worker is online on {base}/13")
+
+
+def test_a_worker_node_keeps_long_jobs_in_other_processes_than_chat() -> None:
+    """Chat and embed in one lane, speech and vision in the other: never a chat behind a transcription."""
+    from pipegram.worker import WorkerProcess, node_name, worker_processes
+
+    every = worker_processes(["text", "speech", "vision", "embed"])
+    assert every == [WorkerProcess(("text",), "prefork"), WorkerProcess(("embed",), "threads"),
+                     WorkerProcess(("speech",), "prefork"), WorkerProcess(("vision",), "threads")]
+    assert worker_processes(["speech"]) == [WorkerProcess(("speech",), "prefork")]
+    assert [node_name(p, n, "gpu0@h") for n, p in enumerate(every)] == \
+        ["gpu0@h", "embed-gpu0@h", "speech-gpu0@h", "vision-gpu0@h"]
+
+
+def test_a_worker_asked_for_a_queue_that_does_not_exist_says_which_exist() -> None:
+    result = run("worker", "--queues", "text,speach", REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    assert result.returncode == 1 and "no queue named speach; the queues are text, speech, vision, embed" in \
+        result.stderr and "Traceback" not in result.stderr

@@ -52,8 +52,8 @@ class Warm:
 
     def run(self, inputs: Any) -> Any:
         """The model's output for one job's inputs (joined with other jobs' when batching)."""
-        if self.batcher is not None:
-            return self.batcher.run(inputs)
+        if self.batcher is not None:  # threads pool: no Celery time limit, so the job stops waiting here
+            return self.batcher.run(inputs, timeout=self.spec.time_limit)
         [output] = self.skill.forward(self.pipe, [inputs], self.spec)
         return output
 
@@ -87,8 +87,10 @@ def start(settings: Settings, skill_names: list[str], batching: bool = False) ->
                              getattr(skill, "load", None))
         if sample := getattr(skill, "WARMUP", None):
             skill.forward(pipe, [sample], specs[name])  # the first call pays for lazy init; not a user's job
-        state.skills[name] = Warm(skill, specs[name], pipe, make_batcher(name, skill, specs[name], pipe)
-                                  if batching and specs[name].batch_size > 1 else None, loaded_as(specs[name]))
+        # Batching: every skill gets a batcher, even of one, so only its collector thread calls its model.
+        state.skills[name] = Warm(skill, specs[name], pipe,
+                                  make_batcher(name, skill, specs[name], pipe) if batching else None,
+                                  loaded_as(specs[name]))
         metrics.model_loaded(name, time.perf_counter() - began)
         log.info("skill %s warm in %.1f s (pid %d): %s", name, time.perf_counter() - began, os.getpid(),
                  state.skills[name].loaded)
@@ -224,7 +226,7 @@ def answer(state: WorkerState, job: Job) -> Answer:
             return Answer(warm.skill.postprocess(output, job, state.ctx), "answered", model_s)
     except BadInput as exc:
         return Answer(Reply(str(exc)), "bad_input")
-    except SoftTimeLimitExceeded:
+    except (SoftTimeLimitExceeded, TimeoutError):
         log.warning("job %s (%s) hit its time limit", job.job_id, job.skill)
         return Answer(Reply(words.TOO_SLOW), "timed_out")
     except Exception:

@@ -28,7 +28,10 @@ log = logging.getLogger(__name__)
 
 HARD_LIMIT_GRACE_S = 30
 # Queues served by a threads-pool worker that batches jobs into shared model calls (workers/batching.py).
-BATCHED_QUEUES = ("embed",)
+BATCHED_QUEUES = ("embed", "vision")
+# Queue families that share a node's processes (pipegram/worker.py): short jobs apart from long ones, so a chat
+# never waits behind a transcription or a SAM run.
+LANES = (("text", "embed"), ("speech", "vision"))
 # Retries when Telegram cannot take a reply: 1 s, 3 s, 5 s ... about 12 minutes in all.
 DELIVERY_RETRIES = 27
 

@@ -1,6 +1,6 @@
 """Hostile media, part of the bad-input corpus: decompression bombs, playlists, huge photos. Each gets one clear
-answer through the real bot and worker, the worker's pool child stays within a memory bound (its peak RSS, from
-/proc) and keeps serving, never killed and restarted."""
+answer through the real bot and worker, the worker process that serves it (speech's pool child, or the vision
+process) stays within a memory bound (its peak RSS, from /proc) and keeps serving, never killed and restarted."""
 
 from __future__ import annotations
 
@@ -48,8 +48,9 @@ class Hostile:
     filename: str
     mime: str
     expect: Callable[[dict], bool]  # what the one reply must be
-    max_growth_mb: float  # how far the pool child's resident memory may rise while it answers
+    max_growth_mb: float  # how far the serving process's resident memory may rise while it answers
     caption: str | None = None
+    skill: str = "transcribe"  # whose process is measured
 
 
 def says(text: str) -> Callable[[dict], bool]:
@@ -85,23 +86,31 @@ CASES = [
             "list.ffconcat", "audio/mpeg", says(audio.PLAYLIST), 50),
     # SAM post-processes every mask of a point batch at the size it is given: tens of GB at 12 MP.
     Hostile("12 MP photo to /segment", "document", lambda _: encode(scene(4000, 3000), "JPEG"), "big.jpg",
-            "image/jpeg", a_photo_sized((4000, 3000)), 400, caption="/segment"),
+            "image/jpeg", a_photo_sized((4000, 3000)), 400, caption="/segment", skill="segment"),
     Hostile("annotated copy over 10 MB", "document", lambda _: noise_photo(), "noise.jpg", "image/jpeg",
-            a_photo_within_limits, 600),
+            a_photo_within_limits, 600, skill="detect"),
 ]
 
 
+SKILLS = ("transcribe", "segment", "detect")
+
+
 @pytest.fixture(scope="module")
-def child(stack: Stack) -> int:
-    """The worker's pool child, which serves speech and vision on the shared stack."""
-    return pool_child_pid(stack.worker, "transcribe")
+def child(stack: Stack) -> dict[str, int]:
+    """The process that serves each skill on the shared stack: speech's pool child, the vision process."""
+    return serving(stack)
+
+
+def serving(stack: Stack) -> dict[str, int]:
+    """Which process serves each skill now (the last to warm it)."""
+    return {skill: pool_child_pid(stack.worker, skill) for skill in SKILLS}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_hostile_media_gets_one_clear_answer_in_bounded_memory(stack: Stack, child: int, tmp_path: Path,
+def test_hostile_media_gets_one_clear_answer_in_bounded_memory(stack: Stack, child: dict[str, int], tmp_path: Path,
                                                                case: Hostile) -> None:
     user, data = FIRST_USER + CASES.index(case), case.make(tmp_path)
-    with PeakMemory(child) as memory:
+    with PeakMemory(child[case.skill]) as memory:
         asked = stack.client.send_file(case.kind, data, filename=case.filename, mime_type=case.mime, user_id=user,
                                        caption=case.caption)
         [reply] = stack.client.wait_for_replies(user, after=asked["message_id"], timeout=180)
@@ -111,10 +120,11 @@ def test_hostile_media_gets_one_clear_answer_in_bounded_memory(stack: Stack, chi
     assert memory.growth_mb < case.max_growth_mb, f"the worker grew by {memory.growth_mb:.0f} MB"
     print(f"\n{case.name}: worker peak +{memory.growth_mb:.0f} MB")
     assert stack.client.sent(user, after=message["message_id"], wait=0.5) == []
-    assert stack.worker.popen.poll() is None and pool_child_pid(stack.worker, "transcribe") == child
+    assert stack.worker.popen.poll() is None and serving(stack) == child
 
 
-def test_after_the_hostile_media_the_same_child_still_transcribes_and_detects(stack: Stack, child: int) -> None:
+def test_after_the_hostile_media_the_same_processes_still_transcribe_and_detect(stack: Stack,
+                                                                                child: dict[str, int]) -> None:
     user = FIRST_USER + 99
     voice = stack.client.send_file("voice", sounds.encode(sounds.tone(2.0), 48_000), filename="v.ogg",
                                    mime_type="audio/ogg", user_id=user, duration=2)
@@ -125,4 +135,4 @@ def test_after_the_hostile_media_the_same_child_still_transcribes_and_detects(st
     [seen] = stack.client.wait_for_replies(user, after=photo["message_id"], timeout=60)
     assert "photo" in seen["message"] and Image.open(io.BytesIO(stack.client.download(
         seen["message"]["photo"][-1]["file_id"]))).size == scene().size
-    assert pool_child_pid(stack.worker, "transcribe") == child
+    assert serving(stack) == child

@@ -32,7 +32,7 @@ class Scraped:
 
 
 def free_ports(*offsets: int) -> int:
-    """A free port p with p + each offset free too (a worker's sibling takes p + 1, GPU i's worker p + 2i)."""
+    """A free port p with p + each offset free too (a worker's other processes take p + 1 and up)."""
     for _ in range(50):
         port = free_port()
         if all(_bindable(port + offset) for offset in offsets):
@@ -131,12 +131,12 @@ def test_batched_jobs_show_their_batch_size(scraped: Scraped) -> None:
 
 
 def test_each_gpu_worker_serves_on_its_own_port(scraped: Scraped, log_dir: Path) -> None:
-    base = free_ports(2)
+    base = free_ports(1)
     env = {**scraped.stack.env, "REDIS_URL": scraped.stack.redis_url.rsplit("/", 1)[0] + f"/{REDIS_DB + 1}",
            "PIPEGRAM_WORKER_METRICS_PORT": str(base)}
     gpus = start("metrics-gpus", [*PIPEGRAM, "worker", "--gpus", "0,1", "--queues", "text"], log_dir, env)
     try:
-        for port in (base, base + 2):
+        for port in (base, base + 1):  # a text-only node is one process: GPU i's takes the port + i
             wait_until(lambda port=port: _answers_200(f"http://127.0.0.1:{port}"), f"GPU worker on {port} healthy",
                        180, gpus)
             assert "chat" in health(f"http://127.0.0.1:{port}")[1]["skills"]

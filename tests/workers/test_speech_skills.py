@@ -63,6 +63,35 @@ def test_a_long_recording_reports_its_progress_window_by_window(whisper) -> None
     assert reports == [(1, 3), (2, 3), (3, 3)]  # windows of up to 30 s
 
 
+def test_windows_batched_in_one_call_hear_what_one_at_a_time_hears_and_report_progress_per_batch(whisper) -> None:
+    sound = sounds.tone(70.0, 16_000) * np.linspace(0.2, 1.0, 70 * 16_000, dtype=np.float32)
+    recording = transcribe.Recording(audio.Samples(sound, 16_000), "en")
+    [alone] = transcribe.forward(whisper, [recording], TINY)
+    calls: list[int] = []
+    reports: list[tuple[int, int]] = []
+
+    class Recorded:  # the real pipeline, noting how many windows each call gets
+        feature_extractor, device = whisper.feature_extractor, whisper.device
+
+        def __call__(self, windows: list[np.ndarray], **kwargs):
+            calls.append(len(windows))
+            return whisper(windows, **kwargs)
+
+    with progress.listening(lambda done, total: reports.append((done, total))):
+        [together] = transcribe.forward(Recorded(), [recording], ModelSpec("tiny", batch_size=2))
+    # One report per model call, each as far as the recording's clock has got.
+    assert calls == [2, 1] and len(reports) == 2 and reports[0] < reports[1] == (3, 3)
+    assert together == alone and alone.segments
+
+
+def test_on_cuda_windows_go_eight_at_a_time_unless_batch_size_asks_for_more() -> None:
+    on = {kind: type("Pipe", (), {"device": type("Device", (), {"type": kind})()})() for kind in ("cpu", "cuda")}
+    assert transcribe.windows_per_call(on["cuda"], TINY) == 8
+    assert transcribe.windows_per_call(on["cuda"], ModelSpec("tiny", batch_size=16)) == 16
+    assert transcribe.windows_per_call(on["cpu"], TINY) == 1
+    assert transcribe.windows_per_call(on["cpu"], ModelSpec("tiny", batch_size=4)) == 4
+
+
 def test_windows_end_at_pauses_and_silent_ones_skip_the_model() -> None:
     rate = 16_000
     speech = sounds.tone(35.0, rate)

@@ -125,3 +125,31 @@ def test_segment_without_torchvision_says_how_to_install_it() -> None:
     ctx = context({"photo": encode(scene(64, 48), "PNG")})
     with pytest.raises(BadInput, match="needs torchvision.*pip install torch==2.14.1 torchvision==0.29.1"):
         run(segment, None, ctx, job("segment"))
+
+
+def test_photos_that_arrive_together_share_one_detection_call_with_the_same_boxes(detector: Any) -> None:
+    photos = [detect.Photo(scene(320 + 40 * n, 240), 0.0) for n in range(3)]
+    alone = [detect.forward(detector, [photo], TINY)[0].boxes for photo in photos]
+    calls: list[int] = []
+    hook = detector.model.register_forward_hook(lambda *_: calls.append(1))
+    try:
+        together = detect.forward(detector, photos, TINY)
+    finally:
+        hook.remove()
+    assert len(calls) == 1 and all(alone)
+    for boxes, one in zip([found.boxes for found in together], alone, strict=True):
+        assert [box.label for box in boxes] == [box.label for box in one]
+        # DETR sees the smaller photos padded to the largest one's size, which moves scores a little.
+        assert np.allclose([box.score for box in boxes], [box.score for box in one], atol=0.01)
+
+
+def test_captions_asked_together_share_one_generate_call_and_match_one_at_a_time(models_cache: Path,
+                                                                                 monkeypatch: Any) -> None:
+    pipe = load_pipeline(describe.TASK, describe.TINY_MODEL, TINY, models_cache)
+    questions = [describe.Question(scene(200 + 30 * n, 160), prompt)
+                 for n, prompt in enumerate(["Describe this image.", "What is the ball's colour, in short?", "Hi"])]
+    alone = [describe.forward(pipe, [question], TINY)[0] for question in questions]
+    calls: list[int] = []
+    generate = pipe.model.generate
+    monkeypatch.setattr(pipe.model, "generate", lambda *a, **k: calls.append(1) or generate(*a, **k))
+    assert describe.forward(pipe, questions, TINY) == alone and len(calls) == 1

@@ -39,7 +39,10 @@ def forward(pipe: Any, batch: list[Question], spec: ModelSpec) -> list[str]:
     chats = [[{"role": "user", "content": [{"type": "image", "image": item.image},
                                             {"type": "text", "text": item.prompt}]}] for item in batch]
     options = {"max_new_tokens": 64, **spec.generate}
-    outputs = pipe(text=chats, return_full_text=False, generate_kwargs=options, batch_size=spec.batch_size)
+    # Photos asked about together share one generate call: pad on the left, so each answer is the one it would get
+    # alone (the decoder continues right after its own prompt).
+    pipe.processor.tokenizer.padding_side = "left"
+    outputs = pipe(text=chats, return_full_text=False, generate_kwargs=options, batch_size=len(batch))
     return [_text(output) for output in outputs]
 
 

@@ -32,6 +32,9 @@ MIN_WINDOW_S = 20  # a window ends at its quietest 0.1 s after this
 FRAME_S = 0.1
 # A window whose every 0.1 s is quieter than this (-50 dBFS, far below speech) holds nothing to hear.
 SILENCE_RMS = 10 ** (-50 / 20)
+# Windows of one recording per model call on a GPU (unless [transcribe] batch_size asks for more): a batch of 8
+# costs little more than one window there. On a CPU each window takes its own call unless batch_size is set.
+CUDA_WINDOWS_PER_CALL = 8
 
 NOTHING_HEARD = "🤔 I couldn't make out any words in that recording."
 SUBTITLES_READY = "📝 Subtitles for your recording:"
@@ -106,7 +109,7 @@ def _transcribe(pipe: Any, recording: Recording, spec: ModelSpec) -> Transcript:
     segments: list[Segment] = []
     end_s = 0.0
     try:
-        for group in _groups(windows(recording.audio.blocks(rate), rate), max(1, spec.batch_size)):
+        for group in _groups(windows(recording.audio.blocks(rate), rate), windows_per_call(pipe, spec)):
             heard = [window for window in group if not window.silent]
             if heard:
                 outputs = pipe([window.samples for window in heard], batch_size=len(heard), return_timestamps=True,
@@ -119,6 +122,12 @@ def _transcribe(pipe: Any, recording: Recording, spec: ModelSpec) -> Transcript:
     except AudioError as exc:  # damaged past its header, or longer than it said
         raise refusal(exc, recording.audio.max_s) from None
     return Transcript(segments, end_s or recording.audio.duration_s)
+
+
+def windows_per_call(pipe: Any, spec: ModelSpec) -> int:
+    """How many 30-s windows go through the model together: batch_size, and at least 8 on CUDA."""
+    on_cuda = getattr(getattr(pipe, "device", None), "type", "cpu") == "cuda"
+    return max(1, spec.batch_size, CUDA_WINDOWS_PER_CALL if on_cuda else 1)
 
 
 def windows(blocks: Iterable[np.ndarray], rate: int) -> Iterator[Window]:
