@@ -10,15 +10,16 @@ import sys
 
 
 def run_worker(queues: list[str], name: str | None, loglevel: str) -> None:
-    """Serve the queues; batched ones (embed) get their own threads-pool process beside the prefork one."""
+    """Serve the queues; batched ones (embed; text while chat batches) get a threads-pool process beside the
+    prefork one."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # Loading bars in a log are noise (Celery files a pool child's stderr as warnings); `models pull` keeps them.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    from workers.tasks import BATCHED_QUEUES
+    from workers.tasks import batched_queues
 
     name = name or f"worker-{os.getpid()}@{socket.gethostname()}"
-    batched = [queue for queue in queues if queue in BATCHED_QUEUES]
-    plain = [queue for queue in queues if queue not in BATCHED_QUEUES]
+    batched = [queue for queue in queues if queue in batched_queues()]
+    plain = [queue for queue in queues if queue not in batched]
     _check_metrics_ports(2 if batched and plain else 1)
     if not plain:
         return _celery(batched, f"batch-{name}", loglevel, pool="threads", concurrency=_batch_threads(batched))

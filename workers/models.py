@@ -30,8 +30,9 @@ DEFAULT_MODELS: dict[str, str] = {
     "classify_sound": "laion/clap-htsat-unfused",
 }
 
-# Largest dynamic batch per skill on batched workers (queue `embed`), unless the models TOML says otherwise.
-DEFAULT_BATCH_SIZES: dict[str, int] = {"similar": 32, "find": 8}
+# Largest dynamic batch per skill on batched workers, unless the models TOML says otherwise. Chat above 1 puts the
+# `text` queue on the batched worker (workers.tasks.batched_queues).
+DEFAULT_BATCH_SIZES: dict[str, int] = {"similar": 32, "find": 8, "chat": 16}
 
 # A skill whose model does not load through `pipeline(task, ...)` gives its module a `load` with this shape.
 Loader = Callable[[str, str, Any, "ModelSpec"], Any]

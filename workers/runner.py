@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
+from concurrent.futures import TimeoutError as WaitedTooLong
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +29,7 @@ from workers.ratelimit import SendRateLimiter
 from workers.sender import TelegramSender
 from workers.skill import BadInput, Reply, Skill, SkillContext
 from workers.skills import load_skill
+from workers.streaming import AnswerStream
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +52,14 @@ class Warm:
     pipe: Any
     batcher: Batcher | None = None
 
-    def run(self, inputs: Any) -> Any:
+    def run(self, inputs: Any, deadline: float | None = None) -> Any:
         """The model's output for one job's inputs (joined with other jobs' when batching)."""
         if self.batcher is not None:
-            return self.batcher.run(inputs)
+            # The threads pool has no Celery time limits: the job stops waiting at its own deadline.
+            try:
+                return self.batcher.run(inputs, None if deadline is None else max(0.0, deadline - time.monotonic()))
+            except WaitedTooLong:
+                raise SoftTimeLimitExceeded() from None
         [output] = self.skill.forward(self.pipe, [inputs], self.spec)
         return output
 
@@ -86,8 +93,10 @@ def start(settings: Settings, skill_names: list[str], batching: bool = False) ->
                              getattr(skill, "load", None))
         if sample := getattr(skill, "WARMUP", None):
             skill.forward(pipe, [sample], specs[name])  # the first call pays for lazy init; not a user's job
-        state.skills[name] = Warm(skill, specs[name], pipe, make_batcher(name, skill, specs[name], pipe)
-                                  if batching and specs[name].batch_size > 1 else None)
+        # On a batched worker every skill's model calls go through its batcher, one at a time (batch_size 1
+        # included): jobs run in threads, and two threads in one model at once would share its tokenizer.
+        state.skills[name] = Warm(skill, specs[name], pipe,
+                                  make_batcher(name, skill, specs[name], pipe) if batching else None)
         metrics.model_loaded(name, time.perf_counter() - began)
         log.info("skill %s warm in %.1f s (pid %d)", name, time.perf_counter() - began, os.getpid())
     return state
@@ -123,12 +132,14 @@ def run_job(state: WorkerState, payload: Any) -> None:
     log.info("job %s skill=%s chat=%s started (attempt %d)", job.job_id, job.skill, job.chat_id, attempt,
              extra=fields)
     waited, began = max(0.0, time.time() - job.created_at), time.perf_counter()
+    stream = answer_stream(state, job)
     if attempt <= MAX_ATTEMPTS:
-        done = answer(state, job)
+        done = answer(state, job, stream)
     else:
         done = Answer(Reply(texts.for_language(job.language).GAVE_UP), "gave_up")
-    deliver(state, job, done.reply, claim)
-    remove_status(state, job)
+    deliver(state, job, done.reply, claim, stream.finish() if stream else None)
+    if not (stream and stream.started):  # a stream removed it when the answer began to show
+        remove_status(state, job)
     ran = time.perf_counter() - began
     metrics.job_done(job.skill, done.outcome, waited, ran)
     try:
@@ -167,21 +178,31 @@ class Answer:
     model_s: float = 0.0
 
 
-def answer(state: WorkerState, job: Job) -> Answer:
+def answer_stream(state: WorkerState, job: Job) -> AnswerStream | None:
+    """A stream for a skill that shows its answer while writing it (chat); its start removes the status message."""
+    warm = state.skills.get(job.skill)
+    if warm is None or not getattr(warm.skill, "STREAMS", False):
+        return None
+    return AnswerStream(state.sender, job.chat_id, job.message_id, lambda: remove_status(state, job))
+
+
+def answer(state: WorkerState, job: Job, stream: AnswerStream | None = None) -> Answer:
     """Run the skill; turn any failure into a reply the user can act on."""
     warm, words = state.skills.get(job.skill), texts.for_language(job.language)
     if warm is None:
         log.error("job %s: skill %s is not loaded on this worker", job.job_id, job.skill)
         return Answer(Reply(words.FAILED), "failed")
     action = getattr(warm.skill, "CHAT_ACTION", ChatAction.TYPING)
+    deadline = time.monotonic() + warm.spec.time_limit
+    ctx = dataclasses.replace(state.ctx, show_partial=stream.show if stream else None, deadline=deadline)
     try:
         with state.sender.showing(job.chat_id, action, state.settings.pipegram_chat_action_every_s), \
                 progress.listening(show_progress(state, job, words.WORKING)):
-            inputs = warm.skill.preprocess(job, state.ctx)
+            inputs = warm.skill.preprocess(job, ctx)
             began = time.perf_counter()
-            output = warm.run(inputs)
+            output = warm.run(inputs, deadline)
             model_s = time.perf_counter() - began
-            return Answer(warm.skill.postprocess(output, job, state.ctx), "answered", model_s)
+            return Answer(warm.skill.postprocess(output, job, ctx), "answered", model_s)
     except BadInput as exc:
         return Answer(Reply(str(exc)), "bad_input")
     except SoftTimeLimitExceeded:
@@ -217,15 +238,18 @@ def answered_elsewhere(r: redis.Redis, claim: str, job: Job) -> bool:
     return holder is not None and as_text(holder) != f"sending:{job.job_id}"
 
 
-def deliver(state: WorkerState, job: Job, reply: Reply, claim: str) -> None:
-    """Send the reply unless another delivery of this job already is; mark it sent; start any follow-ups."""
+def deliver(state: WorkerState, job: Job, reply: Reply, claim: str, streamed: int | None = None) -> None:
+    """Send the reply unless another delivery of this job already is; mark it sent; start any follow-ups.
+
+    `streamed`: the group message that showed the answer while it was written; it becomes the reply's start.
+    """
     sending = f"sending:{job.job_id}"
     if not state.redis.set(claim, sending, nx=True, ex=CLAIM_SENDING_TTL_S) and \
             answered_elsewhere(state.redis, claim, job):
         log.info("job %s: another delivery is already answering; skipping", job.job_id)
         return
     try:
-        state.sender.send_reply(job.chat_id, reply, reply_to=job.message_id)
+        state.sender.send_reply(job.chat_id, reply, reply_to=job.message_id, editing=streamed)
     except (NetworkError, RetryAfter) as exc:
         state.redis.delete(claim)
         state.redis.decr(attempts_key(job.job_id))  # Telegram failed, not the worker: not an attempt

@@ -60,10 +60,26 @@ class TelegramSender:
             self._initialized = True
         return await coro
 
-    def send_reply(self, chat_id: int, reply: Reply, reply_to: int | None = None) -> list[Message]:
-        """Send a reply's text split to Telegram's limit, then its files; the first message answers reply_to."""
+    def submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:
+        """Start a Bot API coroutine on the sender's loop without waiting for it."""
+        return asyncio.run_coroutine_threadsafe(self._initialized_first(coro), self.loop)
+
+    def may_send_now(self, chat_id: int) -> bool:
+        """Take a send slot for this chat if one is free now (an update that may be skipped, never queued)."""
+        return self.limiter is None or self.limiter.try_turn(chat_id)
+
+    def send_reply(self, chat_id: int, reply: Reply, reply_to: int | None = None,
+                   editing: int | None = None) -> list[Message]:
+        """Send a reply's text split to Telegram's limit, then its files; the first message answers reply_to.
+
+        `editing`: a message already showing the start of this answer (streamed in a group) becomes its first part.
+        """
         sent: list[Message] = []
-        for piece in split_message(reply.text):
+        pieces = split_message(reply.text)
+        if editing is not None and pieces:
+            self.call(self._finish_streamed(chat_id, editing, pieces.pop(0), reply.parse_mode))
+            reply_to = None  # the streamed message already answers the user's
+        for piece in pieces:
             sent.append(self.call(self._send_piece(chat_id, piece, _answering(reply_to, sent), reply.parse_mode)))
         for attachment in reply.files:
             sent.append(self.call(self._send_file(chat_id, attachment, _answering(reply_to, sent))))
@@ -90,6 +106,20 @@ class TelegramSender:
                 raise
             log.warning("chat %s: formatting rejected (%s); resending as plain text", chat_id, exc.message)
             return await self._with_retry(chat_id, lambda: self.bot.send_message(chat_id, text, reply_parameters=reply))
+
+    async def _finish_streamed(self, chat_id: int, message_id: int, text: str, parse_mode: str | None) -> None:
+        """Edit a streamed message into the answer's first part (plain if the formatting is refused)."""
+        async def edit(mode: str | None) -> Any:
+            return await self._with_retry(chat_id, lambda: self.bot.edit_message_text(
+                text, chat_id, message_id, parse_mode=mode))
+        try:
+            await edit(parse_mode)
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():  # the last update already showed all of it
+                return
+            if parse_mode is None or "can't parse entities" not in exc.message.lower():
+                raise
+            await edit(None)
 
     async def _with_retry(self, chat_id: int, send: Any) -> Any:
         """Send within the shared rate limit; retry a 429 after the retry_after Telegram asked for."""

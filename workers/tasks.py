@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 HARD_LIMIT_GRACE_S = 30
 # Queues served by a threads-pool worker that batches jobs into shared model calls (workers/batching.py).
-BATCHED_QUEUES = ("embed",)
+ALWAYS_BATCHED = ("embed",)
 # Retries when Telegram cannot take a reply: 1 s, 3 s, 5 s ... about 12 minutes in all.
 DELIVERY_RETRIES = 27
 
@@ -71,6 +71,13 @@ def _remember_queues(sender: str | None = None, options: dict[str, Any] | None =
                           _node[0])
         except ConfigError as exc:  # Celery's signals swallow exceptions, not SystemExit
             raise SystemExit(f"pipegram: {exc}") from None
+
+
+def batched_queues() -> tuple[str, ...]:
+    """`embed`, and `text` when the chat model batches (its batch_size above 1, the default): several chats then
+    share each generate call. With batch_size 1, text stays on the prefork worker (Celery's hard time limits)."""
+    chat = resolve_specs(get_settings().pipegram_models, ["chat"])["chat"]
+    return (*ALWAYS_BATCHED, "text") if chat.batch_size > 1 else ALWAYS_BATCHED
 
 
 def _skills_served() -> list[str]:

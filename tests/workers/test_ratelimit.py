@@ -36,3 +36,12 @@ def test_two_workers_share_the_global_budget(redis_url: str) -> None:
     # Sixty sends reserved at once through two limiters: the last waits for about 59 global slots (~2 s).
     assert abs(waits[-1] - 59 * GLOBAL_S) < 0.3, waits[-1]
     assert waits == sorted(waits)
+
+
+def test_a_skippable_update_takes_a_free_slot_and_never_queues(redis_url: str) -> None:
+    limiter = SendRateLimiter(redis.Redis.from_url(redis_url))
+    redis.Redis.from_url(redis_url).delete(send_rate_key("global"))  # earlier tests may have booked it ahead
+    assert limiter.try_turn(424205)  # free: taken
+    assert not limiter.try_turn(424205)  # taken a moment ago: skipped, nothing reserved
+    assert close_to([limiter.reserve_chat(424205)], [PER_CHAT_S])  # the message after waits one slot, not two
+    assert limiter.try_turn(-424206) and not limiter.try_turn(-424206)
