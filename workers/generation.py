@@ -3,7 +3,8 @@
 On CPU the rows run as one left-padded `generate` call (measured here: 16 rows in one call ~8x faster than one by
 one, while transformers' continuous batching ran 8x slower than plain `generate`). A per-row streamer decodes each
 row's new tokens and hands them to that row's own `show_partial`; a per-row stopping criterion ends a row whose
-job ran out of time without stopping the others.
+job ran out of time without stopping the others. On CUDA the rows are requests to transformers' continuous
+batching manager (paged attention; kept on the model between calls), each streamed and cancelled on its own.
 """
 
 from __future__ import annotations
@@ -24,14 +25,60 @@ def generate_rows(pipe: Any, chats: list[list[dict[str, str]]], options: dict[st
     from transformers import StoppingCriteriaList
 
     tokenizer, model = pipe.tokenizer, pipe.model
-    tokenizer.padding_side = "left"  # a decoder continues from the end of each row
     texts = [tokenizer.apply_chat_template(chat, tokenize=False, add_generation_prompt=True) for chat in chats]
+    if model.device.type == "cuda":
+        return generate_continuously(model, tokenizer, texts, options, shows, deadlines)
+    tokenizer.padding_side = "left"  # a decoder continues from the end of each row
     inputs = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
     streamer = RowStreamer(tokenizer, shows, stop_ids(model, tokenizer))
     late = StoppingCriteriaList([RowDeadlines(deadlines, streamer)]) if any(deadlines) else None
     with torch.inference_mode():
         out = model.generate(**inputs, **options, streamer=streamer, stopping_criteria=late)
     return [tokenizer.decode(row, skip_special_tokens=True).strip() for row in out[:, inputs["input_ids"].shape[1]:]]
+
+
+def generate_continuously(model: Any, tokenizer: Any, texts: list[str], options: dict[str, Any],
+                          shows: Sequence[ShowPartial], deadlines: Sequence[float | None]) -> list[str]:
+    """The rows as requests to the model's continuous batching manager; each result streams to its own row."""
+    from transformers import GenerationConfig
+
+    manager = continuous_manager(model, GenerationConfig(**{**model.generation_config.to_dict(), **options}))
+    ids = {manager.add_request(tokenizer(text, add_special_tokens=False)["input_ids"], streaming=True,
+                               max_new_tokens=options.get("max_new_tokens")): row for row, text in enumerate(texts)}
+    tokens: list[list[int]] = [[] for _ in texts]
+    streamer, stops = RowStreamer(tokenizer, shows, stop_ids(model, tokenizer)), stop_ids(model, tokenizer)
+    waiting = set(ids)
+    while waiting:
+        for request_id in [r for r in waiting if past(deadlines[ids[r]])]:
+            manager.cancel_request(request_id)
+            waiting.discard(request_id)
+        result = manager.get_result(timeout=0.1)
+        if result is None or result.request_id not in waiting:
+            if result is None and not manager.is_running():
+                raise RuntimeError("continuous batching stopped")
+            continue
+        row = ids[result.request_id]
+        tokens[row] = [t for t in result.generated_tokens if t not in stops]
+        streamer.rows[row] = tokens[row]
+        streamer.show_row(row)
+        if result.is_finished():
+            waiting.discard(result.request_id)
+            if result.error:
+                raise RuntimeError(f"generation failed: {result.error}")
+    return [tokenizer.decode(row, skip_special_tokens=True).strip() for row in tokens]
+
+
+def continuous_manager(model: Any, config: Any) -> Any:
+    """The model's running continuous batching manager, started on first use (and again if the options change)."""
+    manager = getattr(model, "_pipegram_manager", None)
+    if manager is not None and manager.generation_config.to_dict() == config.to_dict() and manager.is_running():
+        return manager
+    if manager is not None:
+        manager.stop(block=True)
+    manager = model.init_continuous_batching(generation_config=config)
+    manager.start()
+    model._pipegram_manager = manager
+    return manager
 
 
 def stop_ids(model: Any, tokenizer: Any) -> set[int]:
@@ -62,9 +109,10 @@ class RowStreamer:
                 self.done[index] = True
                 continue
             self.rows[index].append(token)
-            self._show(index)
+            self.show_row(index)
 
-    def _show(self, index: int) -> None:
+    def show_row(self, index: int) -> None:
+        """Hand the row's text so far to its show_partial, at most every SHOW_EVERY_S."""
         show, now = self.shows[index], time.monotonic()
         if show is None or now - self.shown_at[index] < SHOW_EVERY_S:
             return
@@ -86,8 +134,12 @@ class RowDeadlines:
     def __call__(self, input_ids: Any, scores: Any, **_: Any) -> Any:
         import torch
 
-        now = time.monotonic()
-        late = [deadline is not None and now > deadline + OVERTIME_S for deadline in self.deadlines]
+        late = [past(deadline) for deadline in self.deadlines]
         for index, over in enumerate(late):
             self.streamer.done[index] = self.streamer.done[index] or over
         return torch.tensor(late, dtype=torch.bool, device=input_ids.device)
+
+
+def past(deadline: float | None) -> bool:
+    """True once a row's job has given up on it (its deadline, plus a moment so the job's own timeout decides)."""
+    return deadline is not None and time.monotonic() > deadline + OVERTIME_S

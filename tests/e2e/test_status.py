@@ -25,7 +25,7 @@ def pipegram_status(redis_url: str, check: bool = True) -> str:
 
 def test_status_shows_the_workers_their_devices_and_warm_skills(stack: Stack) -> None:
     report = pipegram_status(stack.redis_url)
-    assert "Workers online: 2" in report  # the prefork worker's child and the batched embed worker
+    assert "Workers online: 2" in report  # the prefork worker's child and the batched (text, embed) worker
     threads = max(1, (os.cpu_count() or 1) - 1)  # every core but one
     assert f"on cpu ({threads} thread" in report and ": chat" in report and "similar, find" in report
     assert "Jobs waiting: text 0, speech 0, vision 0, embed 0" in report
