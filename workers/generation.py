@@ -9,10 +9,12 @@ batching manager (paged attention; kept on the model between calls), each stream
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+log = logging.getLogger(__name__)
 ShowPartial = Callable[[str], None] | None
 SHOW_EVERY_S = 0.2  # decode a growing row at most this often (the chat sees it at most once a second anyway)
 OVERTIME_S = 1.0  # a late row stops just after its job gave up on it, so the job's own timeout decides
@@ -26,8 +28,12 @@ def generate_rows(pipe: Any, chats: list[list[dict[str, str]]], options: dict[st
 
     tokenizer, model = pipe.tokenizer, pipe.model
     texts = [tokenizer.apply_chat_template(chat, tokenize=False, add_generation_prompt=True) for chat in chats]
-    if model.device.type == "cuda":
-        return generate_continuously(model, tokenizer, texts, options, shows, deadlines)
+    if model.device.type == "cuda" and not getattr(model, "_pipegram_padded_only", False):
+        try:
+            return generate_continuously(model, tokenizer, texts, options, shows, deadlines)
+        except Exception:  # not verified on every model and GPU: keep answering with padded batches instead
+            log.exception("continuous batching failed; this worker generates in padded batches from now on")
+            model._pipegram_padded_only = True
     tokenizer.padding_side = "left"  # a decoder continues from the end of each row
     inputs = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
     streamer = RowStreamer(tokenizer, shows, stop_ids(model, tokenizer))
