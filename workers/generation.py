@@ -9,6 +9,7 @@ batching manager (paged attention; kept on the model between calls), each stream
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -46,9 +47,9 @@ def generate_rows(pipe: Any, chats: list[list[dict[str, str]]], options: dict[st
 def generate_continuously(model: Any, tokenizer: Any, texts: list[str], options: dict[str, Any],
                           shows: Sequence[ShowPartial], deadlines: Sequence[float | None]) -> list[str]:
     """The rows as requests to the model's continuous batching manager; each result streams to its own row."""
-    from transformers import GenerationConfig
-
-    manager = continuous_manager(model, GenerationConfig(**{**model.generation_config.to_dict(), **options}))
+    config = copy.deepcopy(model.generation_config)
+    config.update(**options)
+    manager = continuous_manager(model, config)
     ids = {manager.add_request(tokenizer(text, add_special_tokens=False)["input_ids"], streaming=True,
                                max_new_tokens=options.get("max_new_tokens")): row for row, text in enumerate(texts)}
     tokens: list[list[int]] = [[] for _ in texts]

@@ -52,6 +52,7 @@ def answers(stack: Stack, chat: int, after: int) -> list[dict]:
     return stack.client.sent(chat, after=after, min_count=99, wait=1.5)
 
 
+@pytest.mark.timeout(900)  # five reloads of every skill in the pool child: minutes on a loaded machine
 def test_sigkill_mid_job_five_times_every_job_answered_once(faulty: tuple[Stack, list]) -> None:
     stack, _ = faulty
     for n in range(5):

@@ -133,3 +133,25 @@ def test_a_row_past_its_deadline_stops_and_the_others_finish(pipe) -> None:
     turns = [{"role": "user", "content": "hello"}]
     late, on_time = chat.forward(pipe, [chat.Prompt(turns, deadline=time.monotonic() - 5), chat.Prompt(turns)], spec)
     assert len(late.split()) < 5 and len(on_time.split()) == 300
+
+
+def test_the_cuda_path_continuous_batching_run_here_on_cpu_gives_the_same_greedy_answers(pipe) -> None:
+    """transformers' continuous batching (used on CUDA) is slow on CPU but runs: its rows stream, and a row past
+    its deadline is cancelled alone."""
+    from workers import generation
+
+    chats = [[{"role": "user", "content": words}] for words in ("hello there", "how are you today friend", "what")]
+    texts = [pipe.tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in chats]
+    options = {"max_new_tokens": 12}
+    shown: list[list[str]] = [[], [], []]
+    try:
+        continuous = generation.generate_continuously(pipe.model, pipe.tokenizer, texts, options,
+                                                      [rows.append for rows in shown],
+                                                      [None, None, time.monotonic() - 5])
+    finally:
+        pipe.model._pipegram_manager.stop(block=True)
+        del pipe.model._pipegram_manager
+    padded = generation.generate_rows(pipe, chats, options, [None] * 3, [None] * 3)
+    assert continuous[:2] == padded[:2] and all(continuous[:2])
+    assert shown[0] and shown[1] and all(padded[0].startswith(part) for part in shown[0])
+    assert continuous[2] == "" and not shown[2]
