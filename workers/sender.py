@@ -76,8 +76,9 @@ class TelegramSender:
         """
         sent: list[Message] = []
         pieces = split_message(reply.text)
-        if editing is not None and pieces:
-            self.call(self._finish_streamed(chat_id, editing, pieces.pop(0), reply.parse_mode))
+        if editing is not None and pieces and self.call(self._finish_streamed(chat_id, editing, pieces[0],
+                                                                              reply.parse_mode)):
+            pieces.pop(0)
             reply_to = None  # the streamed message already answers the user's
         for piece in pieces:
             sent.append(self.call(self._send_piece(chat_id, piece, _answering(reply_to, sent), reply.parse_mode)))
@@ -107,19 +108,23 @@ class TelegramSender:
             log.warning("chat %s: formatting rejected (%s); resending as plain text", chat_id, exc.message)
             return await self._with_retry(chat_id, lambda: self.bot.send_message(chat_id, text, reply_parameters=reply))
 
-    async def _finish_streamed(self, chat_id: int, message_id: int, text: str, parse_mode: str | None) -> None:
-        """Edit a streamed message into the answer's first part (plain if the formatting is refused)."""
+    async def _finish_streamed(self, chat_id: int, message_id: int, text: str, parse_mode: str | None) -> bool:
+        """Edit a streamed message into the answer's first part (plain if the formatting is refused); False if
+        it cannot be edited (deleted meanwhile), so the part goes out as a new message."""
         async def edit(mode: str | None) -> Any:
             return await self._with_retry(chat_id, lambda: self.bot.edit_message_text(
                 text, chat_id, message_id, parse_mode=mode))
         try:
             await edit(parse_mode)
         except BadRequest as exc:
-            if "not modified" in exc.message.lower():  # the last update already showed all of it
-                return
-            if parse_mode is None or "can't parse entities" not in exc.message.lower():
-                raise
+            problem = exc.message.lower()
+            if "not modified" in problem:  # the last update already showed all of it
+                return True
+            if parse_mode is None or "can't parse entities" not in problem:
+                log.warning("chat %s: the streamed message could not be finished (%s)", chat_id, exc.message)
+                return False
             await edit(None)
+        return True
 
     async def _with_retry(self, chat_id: int, send: Any) -> Any:
         """Send within the shared rate limit; retry a 429 after the retry_after Telegram asked for."""

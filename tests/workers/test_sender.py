@@ -147,3 +147,19 @@ def test_a_group_answer_streamed_past_4096_ends_as_its_message_then_new_ones(sen
     assert items[0]["edits"] == [answer[:60]] and items[0]["reply_to_message_id"] == asked
     assert items[1]["reply_to_message_id"] is None  # only the first part answers the user's message
     assert started == [True]
+
+
+def test_a_streamed_message_deleted_meanwhile_leaves_the_answer_to_a_new_message(sender: TelegramSender,
+                                                                               client: EmulatorClient) -> None:
+    group = -3003
+    asked = client.send_text("and a short one", chat_id=group, user_id=CHAT)["message_id"]
+    stream = AnswerStream(sender, group, asked, lambda: None)
+    stream.show("the beginning")
+    wait_until(lambda: stream.message_id is not None, "the first part posted", 30)
+    streamed = stream.finish()
+    assert streamed is not None
+    sender.call(sender.bot.delete_message(group, streamed))  # e.g. an admin removed it
+    sender.send_reply(group, Reply("the beginning and the end"), reply_to=asked, editing=streamed)
+    gone, answer = client.sent(group, after=asked)
+    assert gone["deleted"] and answer["message"]["text"] == "the beginning and the end"
+    assert answer["reply_to_message_id"] == asked
