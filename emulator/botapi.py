@@ -22,6 +22,7 @@ from emulator.state import (
     pending_updates,
     record_sent,
     reply_snapshot,
+    set_draft,
     store_message,
 )
 from emulator.validate import (
@@ -158,6 +159,19 @@ def send_message(bot: BotState, params: dict, files: dict) -> dict:
     """A text message."""
     text, entities = check_text(params.get("text"), params.get("parse_mode"), param_json(params, "entities"))
     return _send(bot, "sendMessage", params, lambda: {"text": text, **({"entities": entities} if entities else {})})
+
+
+@method("sendMessageDraft")
+def send_message_draft(bot: BotState, params: dict, files: dict) -> bool:
+    """Stream part of a message being written: private chats only, a non-zero draft_id, 1-4096 characters."""
+    chat = get_chat(bot, params.get("chat_id"))
+    if chat["type"] != "private":
+        raise bad_request("message drafts can be sent only to private chats")
+    if not param_int(params, "draft_id"):
+        raise bad_request("draft_id must be non-zero")
+    text, _ = check_text(params.get("text"), params.get("parse_mode"), param_json(params, "entities"))
+    set_draft(bot, chat["id"], param_int(params, "draft_id", 0), text)
+    return True
 
 
 def _send_media(bot: BotState, params: dict, files: dict, *, kind: str, method_name: str) -> dict:

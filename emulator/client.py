@@ -104,6 +104,10 @@ class EmulatorClient:
                                f"{timeout} s, got {len(items)}; everything sent to that chat:\n{summary or '  none'}")
         return items
 
+    def drafts(self, chat_id: int | None = None, *, changed_since: float | None = None) -> list[dict]:
+        """The drafts (sendMessageDraft) chats show now; a draft's text is empty once a message replaced it."""
+        return self._call("GET", "drafts", params=_clean({"chat_id": chat_id, "changed_since": changed_since}))
+
     def calls(self, method: str | None = None, *, since: float | None = None, min_count: int = 0,
               wait: float = 0.0) -> list[dict]:
         """Bot API calls the bot made, oldest first."""

@@ -23,6 +23,7 @@ from emulator.state import (
     Registry,
     StoredFile,
     call_items,
+    draft_items,
     record_call,
     sent_items,
     set_failure,
@@ -231,6 +232,14 @@ async def control_sent(request: web.Request) -> web.Response:
     return _ok([record.as_dict() for record in records])
 
 
+async def control_drafts(request: web.Request) -> web.Response:
+    """The chat's draft (what a streaming answer shows before its message), optionally waiting for a change."""
+    registry, token = request.app[REGISTRY], _token(request)
+    registry.bot(token)
+    chat_id, since = _query_num(request, "chat_id", int), _query_num(request, "changed_since", float)
+    return _ok(await _held(request, lambda: draft_items(registry.bot(token), chat_id, since)))
+
+
 async def control_calls(request: web.Request) -> web.Response:
     """Bot API calls the bot made, optionally waiting for them."""
     registry, token = request.app[REGISTRY], _token(request)
@@ -297,6 +306,7 @@ def build_app(token: str | None = None, local: bool = False, files_dir: Path | N
     control_routes = [
         ("POST", "messages", control_messages), ("POST", "edits", control_edits),
         ("POST", "callbacks", control_callbacks), ("GET", "sent", control_sent), ("GET", "calls", control_calls),
+        ("GET", "drafts", control_drafts),
         ("POST", "failures", control_failures), ("GET", "files/{file_id}", control_file),
         ("GET", "state", control_state), ("POST", "reset", control_reset),
     ]

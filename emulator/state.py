@@ -106,6 +106,7 @@ class BotState:
     callbacks: dict = field(default_factory=dict)
     webhook: dict = field(default_factory=dict)
     members: dict = field(default_factory=dict)  # (chat_id, user_id) -> "creator", "administrator" or "member"
+    drafts: dict = field(default_factory=dict)  # chat_id -> the draft a streaming answer shows (sendMessageDraft)
     # Local mode (a telegram-bot-api server run with --local): files up to 2,000 MB, and getFile gives an absolute
     # path under this folder; written there when `files_on_disk`, else only served over HTTP at that path.
     local_root: str | None = None
@@ -279,7 +280,23 @@ def record_sent(bot: BotState, method: str, message: dict, parse_mode: str | Non
     record = SentRecord(method, message, parse_mode, reply_to, time.time())
     bot.sent.append(record)
     bot.sent_by_key[(message["chat"]["id"], message["message_id"])] = record
+    if (draft := bot.drafts.get(message["chat"]["id"])) and draft["text"]:
+        # The sent message takes the draft's place, as in Telegram's apps.
+        draft.update(text="", changed_at=record.sent_at)
     bot.changed()
+
+
+def set_draft(bot: BotState, chat_id: int, draft_id: int, text: str) -> dict:
+    """Show (or update) a chat's draft preview; kept until the bot's next message replaces it."""
+    draft = bot.drafts[chat_id] = {"chat_id": chat_id, "draft_id": draft_id, "text": text, "changed_at": time.time()}
+    bot.changed()
+    return draft
+
+
+def draft_items(bot: BotState, chat_id: Any, changed_since: Any) -> list[dict]:
+    """Drafts matching the control API filters (one per chat at most)."""
+    return [d for d in bot.drafts.values() if (chat_id is None or d["chat_id"] == chat_id)
+            and (changed_since is None or d["changed_at"] > changed_since)]
 
 
 def sent_items(bot: BotState, chat_id: Any, after: Any, changed_since: Any) -> list[SentRecord]:

@@ -26,13 +26,14 @@ class WorkerProcess:
 def worker_processes(queues: list[str]) -> list[WorkerProcess]:
     """The processes that serve these queues: per lane, a prefork one for its plain queues and a threads one
     for its batched queues."""
-    from workers.tasks import BATCHED_QUEUES, LANES
+    from workers.tasks import LANES, batched_queues
 
+    batched_ones = batched_queues()
     processes = []
     for lane in LANES:
         served = [queue for queue in lane if queue in queues]
-        plain = tuple(queue for queue in served if queue not in BATCHED_QUEUES)
-        batched = tuple(queue for queue in served if queue in BATCHED_QUEUES)
+        plain = tuple(queue for queue in served if queue not in batched_ones)
+        batched = tuple(queue for queue in served if queue in batched_ones)
         processes += [WorkerProcess(plain, "prefork")] if plain else []
         processes += [WorkerProcess(batched, "threads")] if batched else []
     return processes

@@ -29,6 +29,15 @@ if ARGV[2] and start - now > tonumber(ARGV[2]) then return '-1' end
 redis.call('SET', KEYS[1], tostring(start + interval), 'PX', math.ceil((start + interval - now) * 1000) + 1000)
 return tostring(start - now)
 """
+# The same, but only if the slot is free now (else nothing is reserved): for sends that may be skipped.
+_TAKE_IF_FREE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+if tonumber(redis.call('GET', KEYS[1]) or '0') > now then return 0 end
+local interval = tonumber(ARGV[1])
+redis.call('SET', KEYS[1], tostring(now + interval), 'PX', math.ceil(interval * 1000) + 1000)
+return 1
+"""
 
 
 def chat_interval(chat_id: int) -> float:
@@ -41,10 +50,21 @@ class SendRateLimiter:
 
     def __init__(self, r: redis.Redis) -> None:
         self.script = r.register_script(_RESERVE)
+        self.take_if_free = r.register_script(_TAKE_IF_FREE)
 
     def reserve_chat(self, chat_id: int) -> float:
         """Seconds until this chat may get its next message (groups have a lower rate)."""
         return float(self.script(keys=[send_rate_key(f"chat:{chat_id}")], args=[chat_interval(chat_id)]))
+
+    def try_turn(self, chat_id: int) -> bool:
+        """Take this chat's and the global slot if both are free now; False (nothing taken) otherwise.
+
+        For updates that may be skipped, such as a streaming answer's next draft: they never queue up.
+        """
+        if not self.take_if_free(keys=[send_rate_key(f"chat:{chat_id}")], args=[chat_interval(chat_id)]):
+            return False
+        time.sleep(self.reserve_global())
+        return True
 
     def reserve_global(self) -> float:
         """Seconds until the bot may send its next message to anyone."""

@@ -108,11 +108,11 @@ def test_a_worker_node_keeps_long_jobs_in_other_processes_than_chat() -> None:
     from pipegram.worker import WorkerProcess, node_name, worker_processes
 
     every = worker_processes(["text", "speech", "vision", "embed"])
-    assert every == [WorkerProcess(("text",), "prefork"), WorkerProcess(("embed",), "threads"),
-                     WorkerProcess(("speech",), "prefork"), WorkerProcess(("vision",), "threads")]
+    # While chat batches (its default), text shares the batched process with embed.
+    assert every == [WorkerProcess(("text", "embed"), "threads"), WorkerProcess(("speech",), "prefork"),
+                     WorkerProcess(("vision",), "threads")]
     assert worker_processes(["speech"]) == [WorkerProcess(("speech",), "prefork")]
-    assert [node_name(p, n, "gpu0@h") for n, p in enumerate(every)] == \
-        ["gpu0@h", "embed-gpu0@h", "speech-gpu0@h", "vision-gpu0@h"]
+    assert [node_name(p, n, "gpu0@h") for n, p in enumerate(every)] == ["gpu0@h", "speech-gpu0@h", "vision-gpu0@h"]
 
 
 def test_a_worker_asked_for_a_queue_that_does_not_exist_says_which_exist() -> None:

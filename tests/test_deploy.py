@@ -68,10 +68,10 @@ def test_bot_and_worker_are_probed_on_healthz_and_expose_metrics(docker_config: 
     assert result.returncode == 0, result.stderr
     services = json.loads(result.stdout)["services"]
     assert "http://127.0.0.1:9180/healthz" in " ".join(services["bot"]["healthcheck"]["test"])
-    assert "range(9181, 9185)" in " ".join(services["worker"]["healthcheck"]["test"])
+    assert "range(9181, 9184)" in " ".join(services["worker"]["healthcheck"]["test"])
     assert [(p["host_ip"], p["published"], p["target"]) for p in services["bot"]["ports"]] == \
         [("127.0.0.1", "9180", 9180)]
-    assert set(services["worker"]["expose"]) == {"9181", "9182", "9183", "9184"}
+    assert set(services["worker"]["expose"]) == {"9181", "9182", "9183"}
 
 
 def test_the_bot_image_installs_no_torch() -> None:

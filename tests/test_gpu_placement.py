@@ -27,9 +27,9 @@ def sixteen_cores(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_two_gpus_split_the_cores_among_their_nodes_processes(sixteen_cores: None) -> None:
     envs = [gpu_worker_env(["0", "1"], index, ALL) for index in range(2)]
     assert [env["CUDA_VISIBLE_DEVICES"] for env in envs] == ["0", "1"]
-    # Two GPUs, each a node of four processes (text, embed, speech, vision): 15 cores over 8 processes.
-    assert [env["PIPEGRAM_TORCH_THREADS"] for env in envs] == ["1", "1"]
-    assert [env["PIPEGRAM_WORKER_METRICS_PORT"] for env in envs] == ["9181", "9185"]
+    # Two GPUs, each a node of three processes (text with embed, speech, vision): 15 cores over 6 processes.
+    assert [env["PIPEGRAM_TORCH_THREADS"] for env in envs] == ["2", "2"]
+    assert [env["PIPEGRAM_WORKER_METRICS_PORT"] for env in envs] == ["9181", "9184"]
     # text and speech: two prefork processes per GPU, 15 cores over 4.
     assert gpu_worker_env(["0", "1"], 0, "text,speech")["PIPEGRAM_TORCH_THREADS"] == "3"
 

@@ -51,9 +51,13 @@ class Batcher:
         metrics.batch_ran(self.name, len(batch))
         try:
             outputs = self.forward([item for item, _ in batch])
-        except BaseException as exc:  # every waiting job hears about it; the collector keeps going
-            for _, future in batch:
-                future.set_exception(exc)
+        except BaseException as exc:  # the collector keeps going
+            if len(batch) == 1:
+                batch[0][1].set_exception(exc)
+            else:  # one bad input must not fail its neighbours: each runs again alone
+                log.warning("%s: a batch of %d failed (%s); running each job alone", self.name, len(batch), exc)
+                for one in batch:
+                    self._call([one])
             return
         for (_, future), output in zip(batch, outputs, strict=True):
             future.set_result(output)

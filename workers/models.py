@@ -36,9 +36,10 @@ KEEP_FP32: dict[str, str] = {
     "say": "bf16 keeps 8 bits of each waveform sample (audible noise), and a 36 M-parameter voice gains little",
 }
 
-# Largest dynamic batch per skill on batched workers (queues `embed`, `vision`), unless the models TOML says
-# otherwise. Photos that arrive together share one detection or captioning call; SAM takes one photo at a time.
-DEFAULT_BATCH_SIZES: dict[str, int] = {"similar": 32, "find": 8, "detect": 8, "describe": 8}
+# Largest dynamic batch per skill on batched workers, unless the models TOML says otherwise. Photos that arrive
+# together share one detection or captioning call; SAM takes one photo at a time. Chat above 1 puts the `text`
+# queue on the batched worker (workers.tasks.batched_queues).
+DEFAULT_BATCH_SIZES: dict[str, int] = {"similar": 32, "find": 8, "detect": 8, "describe": 8, "chat": 16}
 
 # A skill whose model does not load through `pipeline(task, ...)` gives its module a `load` with this shape.
 Loader = Callable[[str, str, Any, "ModelSpec"], Any]

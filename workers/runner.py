@@ -6,6 +6,7 @@ import dataclasses
 import logging
 import os
 import time
+from concurrent.futures import TimeoutError as WaitedTooLong
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ from workers.models import ModelSpec, load_pipeline, loaded_as, resolve_specs
 from workers.sender import TelegramSender
 from workers.skill import BadInput, Reply, Skill, SkillContext
 from workers.skills import load_skill
+from workers.streaming import AnswerStream
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +52,15 @@ class Warm:
     batcher: Batcher | None = None
     loaded: str = ""  # which model (a Hub id with its commit, a folder or tiny), as announced
 
-    def run(self, inputs: Any) -> Any:
+    def run(self, inputs: Any, deadline: float | None = None) -> Any:
         """The model's output for one job's inputs (joined with other jobs' when batching)."""
-        if self.batcher is not None:  # threads pool: no Celery time limit, so the job stops waiting here
-            return self.batcher.run(inputs, timeout=self.spec.time_limit)
+        if self.batcher is not None:
+            # The threads pool has no Celery time limits: the job stops waiting at its own deadline.
+            try:
+                deadline = time.monotonic() + self.spec.time_limit if deadline is None else deadline
+                return self.batcher.run(inputs, max(0.0, deadline - time.monotonic()))
+            except WaitedTooLong:
+                raise SoftTimeLimitExceeded() from None
         [output] = self.skill.forward(self.pipe, [inputs], self.spec)
         return output
 
@@ -87,7 +94,8 @@ def start(settings: Settings, skill_names: list[str], batching: bool = False) ->
                              getattr(skill, "load", None))
         if sample := getattr(skill, "WARMUP", None):
             skill.forward(pipe, [sample], specs[name])  # the first call pays for lazy init; not a user's job
-        # Batching: every skill gets a batcher, even of one, so only its collector thread calls its model.
+        # On a batched worker every skill's model calls go through its batcher, one at a time (batch_size 1
+        # included): jobs run in threads, and two threads in one model at once would share its tokenizer.
         state.skills[name] = Warm(skill, specs[name], pipe,
                                   make_batcher(name, skill, specs[name], pipe) if batching else None,
                                   loaded_as(specs[name]))
@@ -136,15 +144,17 @@ def run_job(state: WorkerState, payload: Any) -> None:
     log.info("job %s skill=%s chat=%s started (attempt %d)", job.job_id, job.skill, job.chat_id, attempt,
              extra=fields)
     waited, began = max(0.0, time.time() - job.created_at), time.perf_counter()
+    stream = answer_stream(state, job)
     if (resumed := delivery.whole_reply(state.redis, job)) is not None:
         done = Answer(resumed, "answered")  # its model ran before; only sending the rest is left
     elif attempt <= MAX_ATTEMPTS:
-        done = answer(state, job)
+        done = answer(state, job, stream)
     else:
         done = Answer(Reply(texts.for_language(job.language).GAVE_UP), "gave_up")
-    if not deliver(state, job, done.reply, claim):
+    if not deliver(state, job, done.reply, claim, stream.finish() if stream else None):
         done = dataclasses.replace(done, outcome="undeliverable")
-    remove_status(state, job)
+    if not (stream and stream.started):  # a stream removed it when the answer began to show
+        remove_status(state, job)
     ran = time.perf_counter() - began
     metrics.job_done(job.skill, done.outcome, waited, ran)
     try:
@@ -209,21 +219,31 @@ class Answer:
     model_s: float = 0.0
 
 
-def answer(state: WorkerState, job: Job) -> Answer:
+def answer_stream(state: WorkerState, job: Job) -> AnswerStream | None:
+    """A stream for a skill that shows its answer while writing it (chat); its start removes the status message."""
+    warm = state.skills.get(job.skill)
+    if warm is None or not getattr(warm.skill, "STREAMS", False):
+        return None
+    return AnswerStream(state.sender, job.chat_id, job.message_id, lambda: remove_status(state, job))
+
+
+def answer(state: WorkerState, job: Job, stream: AnswerStream | None = None) -> Answer:
     """Run the skill; turn any failure into a reply the user can act on."""
     warm, words = state.skills.get(job.skill), texts.for_language(job.language)
     if warm is None:
         log.error("job %s: skill %s is not loaded on this worker", job.job_id, job.skill)
         return Answer(Reply(words.FAILED), "failed")
     action = getattr(warm.skill, "CHAT_ACTION", ChatAction.TYPING)
+    deadline = time.monotonic() + warm.spec.time_limit
+    ctx = dataclasses.replace(state.ctx, show_partial=stream.show if stream else None, deadline=deadline)
     try:
         with state.sender.showing(job.chat_id, action, state.settings.pipegram_chat_action_every_s), \
                 progress.listening(show_progress(state, job, words.WORKING)):
-            inputs = warm.skill.preprocess(job, state.ctx)
+            inputs = warm.skill.preprocess(job, ctx)
             began = time.perf_counter()
-            output = warm.run(inputs)
+            output = warm.run(inputs, deadline)
             model_s = time.perf_counter() - began
-            return Answer(warm.skill.postprocess(output, job, state.ctx), "answered", model_s)
+            return Answer(warm.skill.postprocess(output, job, ctx), "answered", model_s)
     except BadInput as exc:
         return Answer(Reply(str(exc)), "bad_input")
     except (SoftTimeLimitExceeded, TimeoutError):
@@ -259,9 +279,12 @@ def answered_elsewhere(r: redis.Redis, claim: str, job: Job) -> bool:
     return holder is not None and as_text(holder) != f"sending:{job.job_id}"
 
 
-def deliver(state: WorkerState, job: Job, reply: Reply, claim: str) -> bool:
+def deliver(state: WorkerState, job: Job, reply: Reply, claim: str, streamed: int | None = None) -> bool:
     """Send the reply (the part that did not go out before) unless another delivery of it already is; start
-    any follow-ups; mark it sent. False if Telegram refused it for good: that is not retried."""
+    any follow-ups; mark it sent. False if Telegram refused it for good: that is not retried.
+
+    `streamed`: the group message that showed the answer while it was written; it becomes the reply's start.
+    """
     sending = f"sending:{job.job_id}"
     if not state.redis.set(claim, sending, nx=True, ex=CLAIM_SENDING_TTL_S) and \
             answered_elsewhere(state.redis, claim, job):
@@ -271,7 +294,7 @@ def deliver(state: WorkerState, job: Job, reply: Reply, claim: str) -> bool:
     delivered = True
     try:
         state.sender.send_reply(job.chat_id, sent.reply, reply_to=job.message_id, done=sent.sent,
-                                sent_one=lambda count: delivery.count_sent(state.redis, job, count))
+                                sent_one=lambda count: delivery.count_sent(state.redis, job, count), editing=streamed)
     except delivery.PERMANENT as exc:
         refused(state, job, exc)
         delivered = False

@@ -61,16 +61,30 @@ class TelegramSender:
             self._initialized = True
         return await coro
 
+    def submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:
+        """Start a Bot API coroutine on the sender's loop without waiting for it."""
+        return asyncio.run_coroutine_threadsafe(self._initialized_first(coro), self.loop)
+
+    def may_send_now(self, chat_id: int) -> bool:
+        """Take a send slot for this chat if one is free now (an update that may be skipped, never queued)."""
+        return self.limiter is None or self.limiter.try_turn(chat_id)
+
     def send_reply(self, chat_id: int, reply: Reply, reply_to: int | None = None, *, done: int = 0,
-                   sent_one: Callable[[int], object] = lambda count: None) -> list[Message]:
+                   sent_one: Callable[[int], object] = lambda count: None,
+                   editing: int | None = None) -> list[Message]:
         """Send a reply's text split to Telegram's limit, then its files; the first message answers reply_to.
 
         The first `done` messages went out before (a retry); sent_one(n) is told after each of the others.
+        `editing`: a message already showing the start of this answer (streamed in a group) becomes its first part.
         """
+        pieces = split_message(reply.text)
         parts: list[Callable[[ReplyParameters | None], Coroutine[Any, Any, Message]]] = [
-            *(functools.partial(self._send_piece, chat_id, piece, parse_mode=reply.parse_mode)
-              for piece in split_message(reply.text)),
+            *(functools.partial(self._send_piece, chat_id, piece, parse_mode=reply.parse_mode) for piece in pieces),
             *(functools.partial(self._send_file, chat_id, attachment) for attachment in reply.files)]
+        if editing is not None and done == 0 and pieces and \
+                self.call(self._finish_streamed(chat_id, editing, pieces[0], reply.parse_mode)):
+            done, reply_to = 1, None  # the streamed message is the first part, and already answers the user's
+            sent_one(1)
         sent = []
         for number, send in enumerate(parts[done:], start=done + 1):
             answering = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and number == 1 \
@@ -104,6 +118,24 @@ class TelegramSender:
                 raise
             log.warning("chat %s: formatting rejected (%s); resending as plain text", chat_id, exc.message)
             return await self._with_retry(chat_id, lambda: self.bot.send_message(chat_id, text, reply_parameters=reply))
+
+    async def _finish_streamed(self, chat_id: int, message_id: int, text: str, parse_mode: str | None) -> bool:
+        """Edit a streamed message into the answer's first part (plain if the formatting is refused); False if
+        it cannot be edited (deleted meanwhile), so the part goes out as a new message."""
+        async def edit(mode: str | None) -> Any:
+            return await self._with_retry(chat_id, lambda: self.bot.edit_message_text(
+                text, chat_id, message_id, parse_mode=mode))
+        try:
+            await edit(parse_mode)
+        except BadRequest as exc:
+            problem = exc.message.lower()
+            if "not modified" in problem:  # the last update already showed all of it
+                return True
+            if parse_mode is None or "can't parse entities" not in problem:
+                log.warning("chat %s: the streamed message could not be finished (%s)", chat_id, exc.message)
+                return False
+            await edit(None)
+        return True
 
     async def _with_retry(self, chat_id: int, send: Any) -> Any:
         """Send within the shared rate limit; retry a 429 after the retry_after Telegram asked for."""

@@ -2,7 +2,8 @@
 
 A skill module defines TASK (the transformers pipeline task), TINY_MODEL (a kind from workers.tiny),
 optionally WARMUP (a sample input run once at start), CHAT_ACTION (what the chat shows while it works; "typing"
-if unset) and `load` (when not a plain pipeline), and three functions, like a transformers Pipeline:
+if unset), STREAMS (True: forward passes each answer's text so far to its input's `show_partial`, from
+`ctx.show_partial`) and `load` (when not a plain pipeline), and three functions, like a transformers Pipeline:
     preprocess(job, ctx) -> inputs          parse the job (pure, no model); raise BadInput on bad input
     forward(pipe, batch, spec) -> outputs   run the model on a list of inputs, one output per input
     postprocess(output, job, ctx) -> Reply  render the reply (pure, no model)
@@ -69,6 +70,9 @@ class SkillContext:
     # The same as a readable, seekable file: the Bot API server's own copy in local mode, or a temporary one,
     # up to the download limit (2,000 MB in local mode). Unset: `download` into memory.
     fetch_file: Callable[[str], IO[bytes]] | None = None
+    # This job's answer so far, shown while the model writes it (a draft or an edited message); None: not shown.
+    show_partial: Callable[[str], None] | None = None
+    deadline: float | None = None  # time.monotonic() past which the job has run out of time
 
     def open_file(self, file_id: str) -> IO[bytes]:
         """A user's file to read from, without holding a big one in memory where the worker can avoid it."""

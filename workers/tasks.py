@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 
 HARD_LIMIT_GRACE_S = 30
 # Queues served by a threads-pool worker that batches jobs into shared model calls (workers/batching.py).
-BATCHED_QUEUES = ("embed", "vision")
+# Queues always served by a threads-pool worker that batches jobs into shared model calls (workers/batching.py);
+# `text` joins them while chat batches (batched_queues).
+ALWAYS_BATCHED = ("embed", "vision")
 # Queue families that share a node's processes (pipegram/worker.py): short jobs apart from long ones, so a chat
 # never waits behind a transcription or a SAM run.
 LANES = (("text", "embed"), ("speech", "vision"))
@@ -106,6 +108,13 @@ def _remember_queues(sender: str | None = None, options: dict[str, Any] | None =
                           _node[0])
         except ConfigError as exc:  # Celery's signals swallow exceptions, not SystemExit
             raise SystemExit(f"pipegram: {exc}") from None
+
+
+def batched_queues() -> tuple[str, ...]:
+    """`embed`, and `text` when the chat model batches (its batch_size above 1, the default): several chats then
+    share each generate call. With batch_size 1, text stays on the prefork worker (Celery's hard time limits)."""
+    chat = resolve_specs(get_settings().pipegram_models, ["chat"])["chat"]
+    return (*ALWAYS_BATCHED, "text") if chat.batch_size > 1 else ALWAYS_BATCHED
 
 
 def _skills_served() -> list[str]:

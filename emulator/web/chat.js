@@ -11,7 +11,7 @@ const token = new URLSearchParams(location.search).get("token") || document.body
 const api = `/control/bot${encodeURIComponent(token)}`;
 const $ = (id) => document.getElementById(id);
 const mine = new Map();  // chat id -> the messages this page sent there, as the emulator returned them
-let user = USERS[0], inGroup = false, since = 0, poller = null, recorder = null;
+let user = USERS[0], inGroup = false, since = 0, draftSince = 0, poller = null, recorder = null;
 let replyTo = null;  // the message the next one answers, as Telegram's "Reply" sets it
 
 const chatId = () => (inGroup ? GROUP.id : user.id);
@@ -119,6 +119,39 @@ function place(message, record) {
     list.insertBefore(node, later || null);
     list.scrollTop = list.scrollHeight;
   }
+  const draft = $("draft");
+  if (draft) list.append(draft);  // the answer being written stays below everything sent
+}
+
+// A streaming answer's draft (sendMessageDraft): one growing bubble, gone when the bot's message replaces it.
+function showDraft(draft) {
+  const old = $("draft");
+  if (!draft.text) {
+    if (old) old.remove();
+    return;
+  }
+  const node = element("div", {id: "draft", className: "msg draft"},
+    element("div", {className: "body"}, element("div", {className: "text"}, draft.text)),
+    element("div", {className: "meta"}, "writing\u2026"));
+  if (old) old.replaceWith(node); else $("messages").append(node);
+  $("messages").scrollTop = $("messages").scrollHeight;
+}
+
+async function pollDrafts(controller) {
+  while (!controller.signal.aborted) {
+    try {
+      const drafts = await call(`drafts?chat_id=${chatId()}&changed_since=${draftSince}&wait=25`,
+        {signal: controller.signal});
+      if (controller.signal.aborted) return;
+      for (const draft of drafts) {
+        showDraft(draft);
+        draftSince = Math.max(draftSince, draft.changed_at);
+      }
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
 }
 
 async function poll(controller) {
@@ -144,9 +177,11 @@ function openChat() {
   cancelReply();
   $("messages").replaceChildren();
   since = 0;
+  draftSince = 0;
   for (const message of mine.get(chatId()) || []) place(message);
   poller = new AbortController();
   poll(poller);
+  pollDrafts(poller);
 }
 
 function sender() {

@@ -27,7 +27,9 @@ def faulty(emulator_url: str, log_dir: Path, models_cache: Path, tmp_path_factor
     """A stack on its own AOF Redis with a password, with answers long enough (300 tokens) to kill a worker."""
     redis_proc, url = start_redis(log_dir, *AOF, password=PASSWORD)
     config = tmp_path_factory.mktemp("faults") / "models.toml"
-    config.write_text('base = "tiny"\n[chat.generate]\nmax_new_tokens = 300\nmin_new_tokens = 300\n')
+    # batch_size 1: chat on the prefork worker, whose pool child these tests kill (a batching worker has none).
+    config.write_text('base = "tiny"\n[chat]\nbatch_size = 1\n[chat.generate]\nmax_new_tokens = 300\n'
+                      'min_new_tokens = 300\n')
     stack = start_stack("faults", "555555:fault-token", emulator_url, url, log_dir, str(config), models_cache)
     holder = [redis_proc]
     yield stack, holder
@@ -50,6 +52,7 @@ def answers(stack: Stack, chat: int, after: int) -> list[dict]:
     return stack.client.sent(chat, after=after, min_count=99, wait=1.5)
 
 
+@pytest.mark.timeout(900)  # five reloads of every skill in the pool child: minutes on a loaded machine
 def test_sigkill_mid_job_five_times_every_job_answered_once(faulty: tuple[Stack, list]) -> None:
     stack, _ = faulty
     for n in range(5):
@@ -136,7 +139,7 @@ class RunsCode:
 @pytest.fixture(scope="module")
 def slow(emulator_url: str, redis_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
     """A chat skill whose answers take far longer than its 2-second time limit."""
-    stack = stack_with_models("slow", "666666:slow-token", "[chat]\ntime_limit = 2\n[chat.generate]\n"
+    stack = stack_with_models("slow", "666666:slow-token", "[chat]\ntime_limit = 2\nbatch_size = 1\n[chat.generate]\n"
                               "max_new_tokens = 3000\nmin_new_tokens = 3000\n", 4, emulator_url, redis_url, log_dir,
                               models_cache)
     yield stack

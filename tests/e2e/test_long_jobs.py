@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests import sounds
+from pipegram.samples import sounds
+from pipegram.samples.images import encode, scene
 from tests.e2e.conftest import Stack, stack_with_models
-from tests.imagefiles import encode, scene
 from tests.processes import wait_until
 
 pytestmark = pytest.mark.e2e

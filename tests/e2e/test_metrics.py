@@ -81,23 +81,23 @@ def health(base: str) -> tuple[int, dict]:
 def test_health_endpoints_answer_200_with_json_when_serving(scraped: Scraped) -> None:
     wait_until(lambda: health(scraped.worker)[0] == 200, "the worker's /healthz answering 200", 30)
     status, body = health(scraped.worker)
-    assert body["ok"] is True and "chat" in body["skills"]
+    assert body["ok"] is True and "transcribe" in body["skills"]
     status, body = health(scraped.batch_worker)
-    assert status == 200 and {"similar", "find"} <= set(body["skills"])
+    assert status == 200 and {"chat", "similar", "find"} <= set(body["skills"])
     status, body = health(scraped.bot)
     assert status == 200 and body == {"ok": True, "redis": True, "updates": True}
 
 
 def test_a_job_moves_the_counters_on_the_worker_and_the_bot(scraped: Scraped) -> None:
-    client, chat = scraped.stack.client, 9101
-    bot_before, worker_before = scrape(scraped.bot), scrape(scraped.worker)
+    client, chat = scraped.stack.client, 9101  # chat batches: it runs on the batched (threads-pool) worker
+    bot_before, worker_before = scrape(scraped.bot), scrape(scraped.batch_worker)
     asked = client.send_text("hello metrics", user_id=chat)
     client.wait_for_replies(chat, after=asked["message_id"], timeout=60)
     # The reply goes out before the worker counts the job: wait for the count, then check it moved by one.
     answered = {"skill": "chat", "outcome": "answered"}
-    wait_until(lambda: value(scrape(scraped.worker), "pipegram_jobs_total", **answered) >
+    wait_until(lambda: value(scrape(scraped.batch_worker), "pipegram_jobs_total", **answered) >
                value(worker_before, "pipegram_jobs_total", **answered), "the job counted", 30)
-    worker_after, bot_after = scrape(scraped.worker), scrape(scraped.bot)
+    worker_after, bot_after = scrape(scraped.batch_worker), scrape(scraped.bot)
 
     def moved(before: dict, after: dict, name: str, **labels: str) -> float:
         return value(after, name, **labels) - value(before, name, **labels)
@@ -112,11 +112,11 @@ def test_a_job_moves_the_counters_on_the_worker_and_the_bot(scraped: Scraped) ->
 
 def test_a_telegram_429_shows_as_an_error_and_a_retry(scraped: Scraped) -> None:
     client, chat = scraped.stack.client, 9102
-    before = scrape(scraped.worker)
+    before = scrape(scraped.batch_worker)
     client.fail_next("sendMessage", 1, retry_after=1)
     asked = client.send_text("hello again", user_id=chat)
     client.wait_for_replies(chat, after=asked["message_id"], timeout=60)
-    after = scrape(scraped.worker)
+    after = scrape(scraped.batch_worker)
     assert value(after, "pipegram_telegram_retries_total") - value(before, "pipegram_telegram_retries_total") == 1
     assert value(after, "pipegram_telegram_errors_total", error="RetryAfter") - \
         value(before, "pipegram_telegram_errors_total", error="RetryAfter") == 1

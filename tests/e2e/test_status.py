@@ -25,14 +25,14 @@ def pipegram_status(redis_url: str, check: bool = True) -> str:
 
 def test_status_shows_the_workers_their_devices_and_warm_skills(stack: Stack) -> None:
     report = pipegram_status(stack.redis_url)
-    # One node, four processes: text (prefork), embed (batched), speech (prefork), vision (batched).
-    assert "Workers online: 4" in report
+    # One node, three processes: text and embed (batched), speech (prefork), vision (batched).
+    assert "Workers online: 3" in report
     threads = max(1, (os.cpu_count() or 1) - 1)  # every core but one
     assert f"on cpu ({threads} thread" in report and ": chat" in report and "similar, find" in report
     assert "Jobs waiting: text 0, speech 0, vision 0, embed 0" in report
     asked = stack.client.send_text("/status", user_id=5300)
     [reply] = stack.client.wait_for_replies(5300, after=asked["message_id"], timeout=30)
-    assert reply["message"]["text"].startswith("Workers online: 4")
+    assert reply["message"]["text"].startswith("Workers online: 3")
     assert reply["message"]["text"].endswith("Your requests waiting: 0")
 
 

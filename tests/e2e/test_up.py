@@ -77,7 +77,7 @@ def test_readme_quick_start_in_fresh_shells_and_ctrl_c_with_sigint_ignored(tmp_p
         assert chat.returncode == 0, chat.stderr
         assert re.search(r"^you> bot> \S", chat.stdout, re.M), chat.stdout
         # Ready comes with the last skill warm; its process announces itself to Redis a moment later.
-        wait_until(lambda: "Workers online: 4" in in_fresh_shell(commands[3], second).stdout, "both announced", 30)
+        wait_until(lambda: "Workers online: 3" in in_fresh_shell(commands[3], second).stdout, "both announced", 30)
         status = in_fresh_shell(commands[3], second)
         assert status.returncode == 0 and "on cpu" in status.stdout, status.stdout + status.stderr
         again = in_fresh_shell(".venv/bin/pipegram up", second)

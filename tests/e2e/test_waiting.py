@@ -17,7 +17,9 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def patient(emulator_url: str, redis_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
     """Chat answers that take a couple of seconds; a status message for every job; chat actions every 0.25 s."""
-    stack = stack_with_models("waiting", "121212:waiting-token", "[chat.generate]\nmax_new_tokens = 400\n"
+    # batch_size 1: one job at a time (prefork), so later jobs wait in line behind the running one.
+    stack = stack_with_models("waiting", "121212:waiting-token", "[chat]\nbatch_size = 1\n"
+                              "[chat.generate]\nmax_new_tokens = 400\n"
                               "min_new_tokens = 400\n", 12, emulator_url, redis_url, log_dir, models_cache,
                               PIPEGRAM_STATUS_AFTER_S="0", PIPEGRAM_CHAT_ACTION_EVERY_S="0.25")
     yield stack
@@ -31,14 +33,18 @@ def status_and_answer(stack: Stack, user: int, asked: dict) -> tuple[dict, dict]
     return stack.client.sent(user, after=asked["message_id"])[0], answer
 
 
-def test_the_status_message_is_sent_then_edited_then_removed_once_the_answer_is_out(patient: Stack) -> None:
+def test_the_status_message_is_sent_then_edited_then_removed_once_the_answer_shows(patient: Stack) -> None:
     asked = patient.client.send_text("tell me about the sea", user_id=12001)
     status, answer = status_and_answer(patient, 12001, asked)
     assert status["edits"][0].startswith("⏳ Queued — position 1")
     assert status["message"]["text"] == texts.WORKING
     assert answer["reply_to_message_id"] == asked["message_id"] and answer["message"]["text"].strip()
     assert not answer["deleted"]
-    assert status["changed_at"] >= answer["sent_at"]  # removed only once the answer was out
+    drafts = [c for c in patient.client.calls("sendMessageDraft") if c["ok"] and int(c["params"]["chat_id"]) == 12001]
+    assert drafts, "the answer did not stream"
+    # Gone as soon as the answer began to show as a draft, never beside it until the end.
+    assert drafts[0]["time"] <= status["changed_at"] < answer["sent_at"]
+    assert status["changed_at"] < drafts[-1]["time"] or len(drafts) == 1
 
 
 def test_chat_actions_are_renewed_while_the_job_runs_and_the_status_speaks_german(patient: Stack) -> None:

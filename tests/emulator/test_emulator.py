@@ -285,3 +285,30 @@ def test_a_newer_long_poll_ends_the_older_one_with_conflict(emu: EmulatorThread,
                 await asyncio.wait_for(older, 3)
             assert await newer == ()
     with_bot(emu, token, scenario)
+
+
+def test_message_drafts_follow_telegrams_rules_and_a_message_replaces_them(emu: EmulatorThread, token: str,
+                                                                           client: EmulatorClient) -> None:
+    client.send_text("hi")
+    client.send_text("hi all", chat_id=-4242, user_id=USER)
+
+    async def scenario(bot: telegram.Bot) -> None:
+        assert await bot.send_message_draft(USER, 7, "Once upon")
+        assert await bot.send_message_draft(USER, 7, "Once upon a time")
+        with pytest.raises(BadRequest, match="private chats"):
+            await bot.send_message_draft(-4242, 7, "no drafts in groups")
+        with pytest.raises(BadRequest, match="(?i)draft_id"):
+            await bot.send_message_draft(USER, 0, "zero")
+        with pytest.raises(BadRequest, match="too long"):
+            await bot.send_message_draft(USER, 7, "x" * 4097)
+        with pytest.raises(BadRequest, match="empty"):
+            await bot.send_message_draft(USER, 7, "")
+        [shown] = client.drafts(USER)
+        assert (shown["draft_id"], shown["text"]) == (7, "Once upon a time")
+        await bot.send_message(USER, "Once upon a time, the end.")
+    with_bot(emu, token, scenario)
+    [draft] = client.drafts(USER)
+    assert draft["text"] == ""  # the sent message took its place
+    calls = client.calls("sendMessageDraft")
+    assert [c["ok"] for c in calls] == [True, True, False, False, False, False]
+    assert [c["params"]["text"] for c in calls[:2]] == ["Once upon", "Once upon a time"]

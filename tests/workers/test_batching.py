@@ -1,4 +1,5 @@
-"""Jobs on a batched worker share model calls, and one stuck call does not hold its jobs past their time limit."""
+"""Jobs on a batched worker share model calls, a bad input fails alone, and one stuck call does not hold its jobs
+past their time limit."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 
 from workers.batching import Batcher
 from workers.models import ModelSpec
@@ -33,8 +35,36 @@ def test_a_job_stops_waiting_at_its_time_limit_and_the_skill_goes_on_serving() -
     skill: Any = type("Skill", (), {})()
     warm = Warm(skill, ModelSpec("tiny", time_limit=1), None, Batcher("slow", forward, 1, 0.0))
     began = time.monotonic()
-    with pytest.raises(TimeoutError):
+    with pytest.raises(SoftTimeLimitExceeded):
         warm.run("stuck")
     assert time.monotonic() - began < 5
     release.set()
     assert warm.run("next") == "next!"
+
+
+def test_jobs_arriving_together_share_a_call_and_a_bad_input_fails_alone() -> None:
+    calls: list[list[int]] = []
+
+    def forward(batch: list[int]) -> list[int]:
+        calls.append(batch)
+        if 13 in batch:
+            raise ValueError("unlucky input")
+        return [n * 2 for n in batch]
+
+    batcher = Batcher("test", forward, max_size=8, window_s=0.5)
+    results: dict[int, object] = {}
+
+    def run(n: int) -> None:
+        try:
+            results[n] = batcher.run(n, timeout=30)
+        except ValueError as exc:
+            results[n] = exc
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in (1, 2, 13, 4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(calls[0]) > 1  # they arrived within the window: one call
+    assert {n: results[n] for n in (1, 2, 4)} == {1: 2, 2: 4, 4: 8}
+    assert isinstance(results[13], ValueError)

@@ -1,5 +1,6 @@
 """The chat skill with a tiny random model loaded through the real `pipeline()` path, and real Redis."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -108,13 +109,49 @@ def test_the_model_is_asked_to_answer_in_the_language_of_the_message(pipe, ctx: 
     prompt = chat.preprocess(russian, ctx)
     assert prompt.language == "Russian"
     assert chat.preprocess(Job(skill="chat", chat_id=777003, user_id=1, message_id=2, text="ok"), ctx).language == ""
-    seen: list = []
-    original = pipe.__class__.__call__
-    pipe.__class__.__call__ = lambda self, chats, **kw: seen.extend(chats) or original(self, chats, **kw)
-    try:
-        chat.forward(pipe, [prompt], ModelSpec("tiny"))
-    finally:
-        pipe.__class__.__call__ = original
-    [messages] = seen
+    messages = chat.conversation(pipe, prompt, 16)  # what forward hands the model for this prompt
     assert messages[0] == {"role": "system", "content": chat.LANGUAGE_INSTRUCTION.format(language="Russian")}
     assert messages[-1]["content"] == russian.text
+
+
+def test_a_batch_gives_each_prompt_its_one_at_a_time_greedy_answer_and_streams_each_row(pipe) -> None:
+    spec = ModelSpec("tiny", generate={"max_new_tokens": 60})
+    words = ["hello", "there", "friend", "how", "are", "you", "today", "what", "is", "the", "weather"]
+    turns = [[{"role": "user", "content": " ".join(words[: 1 + n % 9])}] for n in range(8)]  # padded: unequal
+    alone = [chat.forward(pipe, [chat.Prompt(t)], spec)[0] for t in turns]
+    shown: dict[int, list[str]] = {n: [] for n in range(8)}
+    together = chat.forward(pipe, [chat.Prompt(t, show_partial=shown[n].append) for n, t in enumerate(turns)], spec)
+    assert together == alone
+    for n, parts in shown.items():
+        assert parts, f"row {n} showed nothing while it was written"
+        assert all(alone[n].startswith(part) for part in parts)  # each row's own text, growing
+        assert [len(part) for part in parts] == sorted(len(part) for part in parts)
+
+
+def test_a_row_past_its_deadline_stops_and_the_others_finish(pipe) -> None:
+    spec = ModelSpec("tiny", generate={"max_new_tokens": 300, "min_new_tokens": 300})
+    turns = [{"role": "user", "content": "hello"}]
+    late, on_time = chat.forward(pipe, [chat.Prompt(turns, deadline=time.monotonic() - 5), chat.Prompt(turns)], spec)
+    assert len(late.split()) < 5 and len(on_time.split()) == 300
+
+
+def test_the_cuda_path_continuous_batching_run_here_on_cpu_gives_the_same_greedy_answers(pipe) -> None:
+    """transformers' continuous batching (used on CUDA) is slow on CPU but runs: its rows stream, and a row past
+    its deadline is cancelled alone."""
+    from workers import generation
+
+    chats = [[{"role": "user", "content": words}] for words in ("hello there", "how are you today friend", "what")]
+    texts = [pipe.tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in chats]
+    options = {"max_new_tokens": 12}
+    shown: list[list[str]] = [[], [], []]
+    try:
+        continuous = generation.generate_continuously(pipe.model, pipe.tokenizer, texts, options,
+                                                      [rows.append for rows in shown],
+                                                      [None, None, time.monotonic() - 5])
+    finally:
+        pipe.model._pipegram_manager.stop(block=True)
+        del pipe.model._pipegram_manager
+    padded = generation.generate_rows(pipe, chats, options, [None] * 3, [None] * 3)
+    assert continuous[:2] == padded[:2] and all(continuous[:2])
+    assert shown[0] and shown[1] and all(padded[0].startswith(part) for part in shown[0])
+    assert continuous[2] == "" and not shown[2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,10 +13,13 @@ import soundfile as sf
 from emulator.client import EmulatorClient
 from emulator.server import EmulatorThread
 from pipegram.samples import sounds
+from shared.ratelimit import PER_GROUP_S
 from shared.settings import Settings
-from shared.telegram import MAX_DOWNLOAD_BYTES
+from shared.telegram import MAX_DOWNLOAD_BYTES, split_message
+from tests.processes import wait_until
 from workers.sender import FileTooBig, TelegramSender
 from workers.skill import Attachment, Reply
+from workers.streaming import AnswerStream
 
 TOKEN = "515151:sender-test"
 CHAT = 3001
@@ -123,3 +127,39 @@ def test_voice_notes_go_out_with_their_duration(sender: TelegramSender, client: 
     [item] = client.sent(CHAT, after=asked)
     assert item["message"]["voice"]["duration"] == 5
     assert round(sf.info(io.BytesIO(client.download(item["message"]["voice"]["file_id"]))).duration) == 5
+
+
+def test_a_group_answer_streamed_past_4096_ends_as_its_message_then_new_ones(sender: TelegramSender,
+                                                                           client: EmulatorClient) -> None:
+    group = -3002
+    asked = client.send_text("a long one, please", chat_id=group, user_id=CHAT)["message_id"]
+    started: list[bool] = []
+    stream = AnswerStream(sender, group, asked, lambda: started.append(True))
+    answer = " ".join(f"word{n}" for n in range(1800))  # about 13,000 characters: four messages
+    stream.show(answer[:60])
+    wait_until(lambda: stream.message_id is not None, "the first part posted", 30)
+    time.sleep(PER_GROUP_S + 0.2)  # a group gets one update every 3 s
+    stream.show(answer)  # over 4096: the stream shows the first message's part
+    sender.send_reply(group, Reply(answer), reply_to=asked, editing=stream.finish())
+    pieces = split_message(answer)
+    items = client.sent(group, after=asked)
+    assert [item["message"]["text"] for item in items] == pieces and len(pieces) > 2
+    assert items[0]["edits"] == [answer[:60]] and items[0]["reply_to_message_id"] == asked
+    assert items[1]["reply_to_message_id"] is None  # only the first part answers the user's message
+    assert started == [True]
+
+
+def test_a_streamed_message_deleted_meanwhile_leaves_the_answer_to_a_new_message(sender: TelegramSender,
+                                                                               client: EmulatorClient) -> None:
+    group = -3003
+    asked = client.send_text("and a short one", chat_id=group, user_id=CHAT)["message_id"]
+    stream = AnswerStream(sender, group, asked, lambda: None)
+    stream.show("the beginning")
+    wait_until(lambda: stream.message_id is not None, "the first part posted", 30)
+    streamed = stream.finish()
+    assert streamed is not None
+    sender.call(sender.bot.delete_message(group, streamed))  # e.g. an admin removed it
+    sender.send_reply(group, Reply("the beginning and the end"), reply_to=asked, editing=streamed)
+    gone, answer = client.sent(group, after=asked)
+    assert gone["deleted"] and answer["message"]["text"] == "the beginning and the end"
+    assert answer["reply_to_message_id"] == asked

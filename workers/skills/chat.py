@@ -6,10 +6,12 @@ into the user's turn, and the answer names the pages they came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from shared.jobs import Job
+from workers.generation import generate_rows
 from workers.history import load_history, remember
 from workers.language_id import detect
 from workers.models import ModelSpec
@@ -18,6 +20,7 @@ from workers.skill import BadInput, Reply, SkillContext
 
 TASK = "text-generation"
 TINY_MODEL = "chat-lm"
+STREAMS = True  # the answer shows while it is written (workers/streaming.py)
 
 # Far more than anyone types; pastes beyond it are cut (and the user told) before tokenizing.
 MAX_MESSAGE_CHARS = 20_000
@@ -42,6 +45,9 @@ class Prompt:
     turns: Conversation
     length: str = "normal"
     language: str = ""  # the English name of the message's language, when detected with confidence
+    # Where this answer's text goes while it is written, and when to stop writing it (time.monotonic()).
+    show_partial: Callable[[str], None] | None = field(default=None, compare=False)
+    deadline: float | None = field(default=None, compare=False)
 
 
 WARMUP = Prompt([{"role": "user", "content": "Hello"}])
@@ -58,25 +64,32 @@ def preprocess(job: Job, ctx: SkillContext) -> Prompt:
     content = question_prompt(text, document) if document else text
     return Prompt([*load_history(ctx.redis, job.chat_id), {"role": "user", "content": content}],
                   length if length in LENGTH_SHARE else "normal",
-                  detected.language.name if detected is not None and detected.likely else "")
+                  detected.language.name if detected is not None and detected.likely else "",
+                  ctx.show_partial, ctx.deadline)
 
 
 def forward(pipe: Any, batch: list[Prompt], spec: ModelSpec) -> list[str]:
-    """Generate one answer per prompt, each trimmed to fit the model's window; one model call per answer length
-    and language."""
+    """Generate one answer per prompt, each trimmed to fit the model's window, streaming each as it grows;
+    one model call per answer length (rows of one call are generated together)."""
     answers = [""] * len(batch)
-    for length, language in dict.fromkeys((prompt.length, prompt.language) for prompt in batch):
-        indices = [i for i, prompt in enumerate(batch) if (prompt.length, prompt.language) == (length, language)]
+    for length in dict.fromkeys(prompt.length for prompt in batch):
+        indices = [i for i, prompt in enumerate(batch) if prompt.length == length]
         generate = generate_options(pipe, spec, length)
         budget = int(generate.get("max_new_tokens") or usual_answer_tokens(pipe, spec))
-        said = " ".join(filter(None, (LENGTH_INSTRUCTIONS[length],
-                                      LANGUAGE_INSTRUCTION.format(language=language) if language else "")))
-        instruction = [{"role": "system", "content": said}] if said else []
-        chats = [[*instruction, *fit_window(pipe, batch[i].turns, budget, instruction)] for i in indices]
-        outputs = pipe(chats, batch_size=spec.batch_size, **generate)
+        chats = [conversation(pipe, batch[i], budget) for i in indices]
+        outputs = generate_rows(pipe, chats, generate, [batch[i].show_partial for i in indices],
+                                [batch[i].deadline for i in indices])
         for index, out in zip(indices, outputs, strict=True):
-            answers[index] = out[0]["generated_text"][-1]["content"]
+            answers[index] = out
     return answers
+
+
+def conversation(pipe: Any, prompt: Prompt, budget: int) -> Conversation:
+    """The messages the model sees: the instruction (answer length, language), then the turns that fit."""
+    said = " ".join(filter(None, (LENGTH_INSTRUCTIONS[prompt.length],
+                                  LANGUAGE_INSTRUCTION.format(language=prompt.language) if prompt.language else "")))
+    instruction = [{"role": "system", "content": said}] if said else []
+    return [*instruction, *fit_window(pipe, prompt.turns, budget, instruction)]
 
 
 def usual_answer_tokens(pipe: Any, spec: ModelSpec) -> int:
