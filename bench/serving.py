@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from emulator.client import EmulatorClient
-from tests.e2e.conftest import start_stack
-from tests.processes import PIPEGRAM, Process, start, wait_until
+from pipegram.stack import PIPEGRAM, Process, start, start_stack, wait_until
 
 
 def p50_p95(samples: list[float]) -> tuple[float, float]:

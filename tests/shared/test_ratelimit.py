@@ -60,7 +60,7 @@ def test_a_courtesy_message_gives_up_its_turn_rather_than_wait_long(redis_url: s
 def test_a_skippable_update_takes_a_free_slot_and_never_queues(redis_url: str) -> None:
     limiter = SendRateLimiter(redis.Redis.from_url(redis_url))
     redis.Redis.from_url(redis_url).delete(send_rate_key("global"))  # earlier tests may have booked it ahead
-    assert limiter.try_turn(424205)  # free: taken
-    assert not limiter.try_turn(424205)  # taken a moment ago: skipped, nothing reserved
-    assert close_to([limiter.reserve_chat(424205)], [PER_CHAT_S])  # the message after waits one slot, not two
-    assert limiter.try_turn(-424206) and not limiter.try_turn(-424206)
+    assert limiter.try_turn(424207)  # free: taken
+    assert not limiter.try_turn(424207)  # taken a moment ago: skipped, nothing reserved
+    assert close_to([limiter.reserve_chat(424207)], [PER_CHAT_S])  # the message after waits one slot, not two
+    assert limiter.try_turn(-424208) and not limiter.try_turn(-424208)

@@ -71,7 +71,7 @@ def test_vision_skills_refuse_what_is_not_an_image() -> None:
     ctx = context({"photo": b"plain text, not a picture"})
     for skill in (detect, describe, segment):
         with pytest.raises(BadInput, match="couldn't read that as an image"):
-            skill.preprocess(job("x"), ctx)
+            skill.preprocess(job(skill.__name__.rsplit(".", 1)[-1]), ctx)
     with pytest.raises(BadInput, match="Send a photo"):
         detect.preprocess(Job(skill="detect", chat_id=1, user_id=1, message_id=1), ctx)
 
