@@ -12,6 +12,9 @@ import sys
 def run_worker(queues: list[str], name: str | None, loglevel: str) -> None:
     """Serve the queues; batched ones (embed) get their own threads-pool process beside the prefork one."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # SIGTERM starts Celery's soft shutdown (finish within the grace, else requeue) rather than waiting for the job
+    # without bound; read by billiard when Celery is first imported, which is below.
+    os.environ.setdefault("REMAP_SIGTERM", "SIGQUIT")
     # Loading bars in a log are noise (Celery files a pool child's stderr as warnings); `models pull` keeps them.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     from workers.tasks import BATCHED_QUEUES

@@ -8,15 +8,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import redis
 from celery import Task
 from celery.signals import celeryd_init, worker_init, worker_process_init, worker_process_shutdown
 
-from shared.celery_app import VISIBILITY_TIMEOUT_S, app
+from shared import store
+from shared.celery_app import app
 from shared.settings import ConfigError, get_settings
 from shared.skills import SKILL_QUEUES, task_name
 from shared.telegram import configure_logging
-from workers import metrics, runner
+from workers import leases, metrics, runner
 from workers.models import resolve_specs
 from workers.presence import announce
 
@@ -34,10 +34,7 @@ _state: runner.WorkerState | None = None
 
 
 def _register(skill: str, soft_limit: int) -> None:
-    hard_limit = soft_limit + HARD_LIMIT_GRACE_S
-    if hard_limit >= VISIBILITY_TIMEOUT_S:
-        raise ConfigError(f"{skill}: time_limit must stay below {VISIBILITY_TIMEOUT_S - HARD_LIMIT_GRACE_S} s, "
-                          "or Redis would hand a running job to a second worker")
+    hard_limit = soft_limit + HARD_LIMIT_GRACE_S  # no upper bound: the worker renews a long job's lease
 
     @app.task(name=task_name(skill), soft_time_limit=soft_limit, time_limit=hard_limit, bind=True,
               max_retries=DELIVERY_RETRIES)
@@ -50,6 +47,8 @@ def _register(skill: str, soft_limit: int) -> None:
             log.warning("%s; retrying", exc)
             raise task.retry(exc=exc, countdown=1 + 2 * task.request.retries) from exc
 
+
+app.steps["consumer"].add(leases.LeaseRenewal)
 
 for _skill, _spec in resolve_specs(get_settings().pipegram_models, list(SKILL_QUEUES)).items():
     _register(_skill, _spec.time_limit)
@@ -67,7 +66,7 @@ def _remember_queues(sender: str | None = None, options: dict[str, Any] | None =
         try:
             metrics.serve(settings.pipegram_metrics_listen, settings.pipegram_worker_metrics_port,
                           # No retries: a probe should hear at once that Redis is gone.
-                          redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2),
+                          store.probe(settings.redis_url),
                           _node[0])
         except ConfigError as exc:  # Celery's signals swallow exceptions, not SystemExit
             raise SystemExit(f"pipegram: {exc}") from None
