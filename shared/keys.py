@@ -71,3 +71,8 @@ def job_times_key(skill: str) -> str:
 def job_outcomes_key(skill: str) -> str:
     """A skill's jobs counted by outcome (hash outcome → count), since the Redis data was made."""
     return f"{PREFIX}:stats:outcomes:{skill}"
+
+
+def lease_holder_key(node: str) -> str:
+    """Delivery tags of the jobs a worker node holds (JSON list), refreshed with their leases; `pipegram status`."""
+    return f"{PREFIX}:held:{node}"

@@ -10,6 +10,7 @@ renewing, so its job is restored within PIPEGRAM_LEASE_S plus one sweep; a job t
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -18,6 +19,7 @@ from typing import Any
 import redis
 from celery import bootsteps
 
+from shared.keys import lease_holder_key
 from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -26,8 +28,8 @@ log = logging.getLogger(__name__)
 class Renewer:
     """Re-stamps, every every_s seconds, the delivery time of each message a kombu Redis channel holds unacked."""
 
-    def __init__(self, channel: Any, every_s: float) -> None:
-        self.channel, self.every_s = channel, every_s
+    def __init__(self, channel: Any, every_s: float, node: str = "") -> None:
+        self.channel, self.every_s, self.node = channel, every_s, node
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="lease-renewer", daemon=True)
 
@@ -43,9 +45,11 @@ class Renewer:
     def renew(self) -> int:
         """Stamp the held messages' leases now; only entries still filed (XX): an acked job is not brought back."""
         tags = self.held()
-        if not tags:
-            return 0
         with self.channel.conn_or_acquire() as client:
+            if self.node:  # who holds what, for `pipegram status --json`; gone with the node's leases
+                client.set(lease_holder_key(self.node), json.dumps(tags), ex=max(1, round(self.every_s * 3)))
+            if not tags:
+                return 0
             return int(client.zadd(self.channel.unacked_index_key, dict.fromkeys(tags, time.time()), xx=True,
                                    ch=True))
 
@@ -77,7 +81,7 @@ class LeaseRenewal(bootsteps.StartStopStep):
     def start(self, parent: Any) -> None:
         if parent.task_consumer is None:
             return
-        self.renewer = Renewer(parent.task_consumer.channel, get_settings().pipegram_lease_renew_s)
+        self.renewer = Renewer(parent.task_consumer.channel, get_settings().pipegram_lease_renew_s, parent.hostname)
         self.renewer.start()
 
     def stop(self, parent: Any) -> None:

@@ -16,7 +16,7 @@ from shared.celery_app import app
 from shared.settings import ConfigError, get_settings
 from shared.skills import SKILL_QUEUES, task_name
 from shared.telegram import configure_logging
-from workers import leases, metrics, runner
+from workers import leases, metrics, runner, warmgate
 from workers.models import resolve_specs
 from workers.presence import announce
 
@@ -48,7 +48,7 @@ def _register(skill: str, soft_limit: int) -> None:
             raise task.retry(exc=exc, countdown=1 + 2 * task.request.retries) from exc
 
 
-app.steps["consumer"].add(leases.LeaseRenewal)
+app.steps["consumer"].update({leases.LeaseRenewal, warmgate.ConsumeWhenWarm})
 
 for _skill, _spec in resolve_specs(get_settings().pipegram_models, list(SKILL_QUEUES)).items():
     _register(_skill, _spec.time_limit)
@@ -83,6 +83,7 @@ def _warm_up_threads_worker(sender: Any = None, **_: Any) -> None:
     if "thread" in getattr(getattr(sender, "pool_cls", None), "__module__", ""):
         _state = runner.start(get_settings(), _skills_served(), batching=True)
         announce(_state.redis, _node[0], list(_state.skills))
+        warmgate.mark_warm()
 
 
 @worker_process_init.connect
@@ -94,6 +95,7 @@ def _warm_up(**_: Any) -> None:
     global _state
     _state = runner.start(get_settings(), _skills_served())
     announce(_state.redis, _node[0], list(_state.skills))
+    warmgate.mark_warm()
 
 
 @worker_process_shutdown.connect
