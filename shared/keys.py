@@ -76,3 +76,8 @@ def job_outcomes_key(skill: str) -> str:
 def lease_holder_key(node: str) -> str:
     """Delivery tags of the jobs a worker node holds (JSON list), refreshed with their leases; `pipegram status`."""
     return f"{PREFIX}:held:{node}"
+
+
+def reply_progress_key(reply_key: str) -> str:
+    """A reply being sent (hash: job, text, parse_mode, sent): a redelivery continues it instead of starting over."""
+    return f"{PREFIX}:reply-progress:{reply_key}"

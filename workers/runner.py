@@ -20,7 +20,7 @@ from shared.keys import attempts_key, cancelled_key, reply_claim_key, waiting_ke
 from shared.settings import Settings
 from shared.store import as_text
 from shared.telegram import job_fields
-from workers import metrics, progress, texts
+from workers import delivery, metrics, progress, texts
 from workers.batching import Batcher
 from workers.models import ModelSpec, load_pipeline, resolve_specs
 from workers.ratelimit import SendRateLimiter
@@ -225,8 +225,10 @@ def deliver(state: WorkerState, job: Job, reply: Reply, claim: str) -> None:
             answered_elsewhere(state.redis, claim, job):
         log.info("job %s: another delivery is already answering; skipping", job.job_id)
         return
+    reply, already_out = delivery.resume(state.redis, job.reply_key, job.job_id, reply)
     try:
-        state.sender.send_reply(job.chat_id, reply, reply_to=job.message_id)
+        state.sender.send_reply(job.chat_id, reply, reply_to=job.message_id, skip=already_out,
+                                on_sent=delivery.counter(state.redis, job.reply_key))
     except (NetworkError, RetryAfter) as exc:
         state.redis.delete(claim)
         state.redis.decr(attempts_key(job.job_id))  # Telegram failed, not the worker: not an attempt
@@ -235,5 +237,6 @@ def deliver(state: WorkerState, job: Job, reply: Reply, claim: str) -> None:
         state.redis.delete(claim)
         raise
     state.redis.set(claim, f"sent:{job.job_id}", ex=CLAIM_SENT_TTL_S)
+    delivery.finish(state.redis, job.reply_key)
     for followup in reply.followups:
         enqueue(followup)

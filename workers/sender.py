@@ -6,7 +6,7 @@ import asyncio
 import logging
 import tempfile
 import threading
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import timedelta
@@ -60,13 +60,20 @@ class TelegramSender:
             self._initialized = True
         return await coro
 
-    def send_reply(self, chat_id: int, reply: Reply, reply_to: int | None = None) -> list[Message]:
-        """Send a reply's text split to Telegram's limit, then its files; the first message answers reply_to."""
+    def send_reply(self, chat_id: int, reply: Reply, reply_to: int | None = None, skip: int = 0,
+                   on_sent: Callable[[int], None] | None = None) -> list[Message]:
+        """Send a reply's text split to Telegram's limit, then its files; the first message answers reply_to.
+
+        skip: messages already out (an earlier delivery died mid-reply); on_sent hears how many are out after each.
+        """
         sent: list[Message] = []
-        for piece in split_message(reply.text):
-            sent.append(self.call(self._send_piece(chat_id, piece, _answering(reply_to, sent), reply.parse_mode)))
-        for attachment in reply.files:
-            sent.append(self.call(self._send_file(chat_id, attachment, _answering(reply_to, sent))))
+        parts: list[str | Attachment] = [*split_message(reply.text), *reply.files]
+        for done, part in enumerate(parts[skip:], start=skip + 1):
+            answering = _answering(reply_to, sent) if not skip else None
+            sent.append(self.call(self._send_piece(chat_id, part, answering, reply.parse_mode) if isinstance(part, str)
+                                  else self._send_file(chat_id, part, answering)))
+            if on_sent is not None:
+                on_sent(done)
         return sent
 
     async def _send_file(self, chat_id: int, attachment: Attachment, reply: ReplyParameters | None) -> Message:
