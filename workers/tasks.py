@@ -1,6 +1,6 @@
 """Celery entry point: one task per skill, and models loaded in each pool child before it takes jobs.
 
-Run with `pipegram worker` (or `celery -A workers.tasks worker -P prefork -c 1 -Q text`).
+Run with `pipegram worker` (or `REMAP_SIGTERM=SIGQUIT celery -A workers.tasks worker -P prefork -c 1 -Q text`).
 """
 
 from __future__ import annotations
