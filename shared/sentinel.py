@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import redis
 import redis.asyncio as aioredis
@@ -46,7 +46,7 @@ def master_async(settings: Settings, url: str, **options: Any) -> aioredis.Redis
 def broker_url(settings: Settings) -> str:
     """Celery's `sentinel://` URL: one entry per Sentinel, each with the master's password and database."""
     parts = urlsplit(settings.redis_url)
-    auth = f"{quote(parts.username or '')}:{quote(parts.password)}@" if parts.password else ""
+    auth = f"{parts.username or ''}:{parts.password}@" if parts.password else ""  # still percent-encoded
     database = parts.path.strip("/") or "0"
     return ";".join(f"sentinel://{auth}{host}:{port}/{database}" for host, port in settings.sentinels)
 
