@@ -17,6 +17,7 @@ from tests.processes import PIPEGRAM, Process, descendants, kill_leftovers, star
 # Answers of 300 tokens: long enough to kill a worker at a chosen point of the job.
 CHAT_300 = 'base = "tiny"\n[chat.generate]\nmax_new_tokens = 300\nmin_new_tokens = 300\n'
 TEXT_SKILLS_WARM = "skill chat warm in"
+FULL_MESSAGE = 4000
 
 
 @dataclass
@@ -99,6 +100,15 @@ def answers(stack: Stack, chat: int) -> list[dict]:
 def orphaned_status(stack: Stack, chat: int) -> list[dict]:
     """Status messages ("⏳ Queued", "⚙️ Working…") that are still in the chat."""
     return [item for item in stack.client.sent(chat) if first_text(item).startswith("⏳") and not item["deleted"]]
+
+
+def one_reply(stack: Stack, chat: int, asked: int) -> bool:
+    """The chat holds exactly one reply to the question: one message quoting it, first, and every message but the
+    last full (a long reply is cut at Telegram's 4,096 characters; a repeated part would show as a short one)."""
+    sent = answers(stack, chat)
+    quoting = [m for m in sent if m.get("reply_to_message_id") == asked]
+    return len(quoting) == 1 and sent[0] is quoting[0] and \
+        all(len(m["message"].get("text", "")) >= FULL_MESSAGE for m in sent[:-1])
 
 
 def wait_for_answer(stack: Stack, chat: int, timeout: float) -> float:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fleet import answers, orphaned_status, text_fleet, wait_for_answer
+from tests.fleet import one_reply, orphaned_status, text_fleet, wait_for_answer
 from tests.processes import Process, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -41,14 +41,15 @@ def test_sigterm_mid_job_hands_a_long_job_to_another_worker_and_finishes_a_short
         wait_until(lambda: len(fleet.warm()) == 2, "two warm workers", 300)
 
         # A job far longer than the grace: handed back at once when the soft shutdown ends, redone elsewhere.
-        fleet.stack.client.send_text("tell me a very long story", user_id=9801)
+        asked = {9801: fleet.stack.client.send_text("tell me a very long story", user_id=9801)["message_id"]}
         wait_until(lambda: fleet.holder(9801, 1), "the long job starting", 60)
         stopping = fleet.holder(9801, 1)
         assert stopping is not None
         time.sleep(0.5)
         terminated = time.monotonic()
         stopping.popen.send_signal(signal.SIGTERM)
-        fleet.stack.client.send_text("/summarize this arrives while the worker stops", user_id=9802)
+        asked[9802] = fleet.stack.client.send_text("/summarize this arrives while the worker stops",
+                                                   user_id=9802)["message_id"]
         took = stop_within_grace(stopping, terminated)
         assert "chat=9801 answered" not in stopping.log()
         [other] = fleet.live()
@@ -61,7 +62,8 @@ def test_sigterm_mid_job_hands_a_long_job_to_another_worker_and_finishes_a_short
         # A short job: finished within the soft shutdown (or, if that raced, redone), answered once either way.
         fleet.add_worker()
         wait_until(lambda: len(fleet.warm()) == 2, "a second warm worker again", 300)
-        fleet.stack.client.send_text("/summarize a short text that needs only a moment of work", user_id=9803)
+        asked[9803] = fleet.stack.client.send_text("/summarize a short text that needs only a moment of work",
+                                                   user_id=9803)["message_id"]
         wait_until(lambda: fleet.holder(9803, 1), "the short job starting", 60)
         short_holder = fleet.holder(9803, 1)
         assert short_holder is not None
@@ -70,8 +72,8 @@ def test_sigterm_mid_job_hands_a_long_job_to_another_worker_and_finishes_a_short
         assert "chat=9803 answered" in short_holder.log(), "the short job was not finished in the grace"
 
         fleet.stack.client.sent(min_count=99, wait=5)  # room for a duplicate
-        for chat in (9801, 9802, 9803):
-            assert len(answers(fleet.stack, chat)) == 1, f"chat {chat} was not answered exactly once"
+        for chat, question in asked.items():
+            assert one_reply(fleet.stack, chat, question), f"chat {chat} did not get exactly one reply"
             assert not orphaned_status(fleet.stack, chat), f"chat {chat} kept a status message"
         print(f"\nscale-in: exited {took:.1f} s after SIGTERM with a long job, {took_short:.1f} s with a short one "
               f"(grace {GRACE_S} s)")
