@@ -23,36 +23,28 @@ PROBE_TIMEOUT_S = 2  # health probes and status: no retries, an answer or an err
 
 def connect(url: str) -> redis.Redis:
     """A blocking client for workers (the Sentinels' current master when REDIS_SENTINELS is set)."""
-    options: dict[str, Any] = {"retry": Retry(BACKOFF, RETRIES), "retry_on_error": RETRY_ON,
-                               "health_check_interval": 30}
-    if (settings := get_settings()).sentinels:
-        return sentinel.master(settings, url, **options)
-    return redis.Redis.from_url(url, **options)
+    return _client(url, False, retry=Retry(BACKOFF, RETRIES), retry_on_error=RETRY_ON, health_check_interval=30)
 
 
 def connect_async(url: str) -> aioredis.Redis:
     """An asyncio client for the bot."""
-    options: dict[str, Any] = {"retry": AsyncRetry(BACKOFF, RETRIES), "retry_on_error": RETRY_ON,
-                               "health_check_interval": 30}
-    if (settings := get_settings()).sentinels:
-        return sentinel.master_async(settings, url, **options)
-    return aioredis.Redis.from_url(url, **options)
+    return _client(url, True, retry=AsyncRetry(BACKOFF, RETRIES), retry_on_error=RETRY_ON, health_check_interval=30)
 
 
 def probe(url: str) -> redis.Redis:
     """A client that fails fast, for /healthz and `pipegram status`."""
-    options: dict[str, Any] = {"socket_timeout": PROBE_TIMEOUT_S, "socket_connect_timeout": PROBE_TIMEOUT_S}
-    if (settings := get_settings()).sentinels:
-        return sentinel.master(settings, url, **options)
-    return redis.Redis.from_url(url, **options)
+    return _client(url, False, socket_timeout=PROBE_TIMEOUT_S, socket_connect_timeout=PROBE_TIMEOUT_S)
 
 
 def probe_async(url: str) -> aioredis.Redis:
     """The asyncio twin of `probe`, for the bot's /healthz."""
-    options: dict[str, Any] = {"socket_timeout": PROBE_TIMEOUT_S, "socket_connect_timeout": PROBE_TIMEOUT_S}
+    return _client(url, True, socket_timeout=PROBE_TIMEOUT_S, socket_connect_timeout=PROBE_TIMEOUT_S)
+
+
+def _client(url: str, asynchronous: bool, **options: Any) -> Any:
     if (settings := get_settings()).sentinels:
-        return sentinel.master_async(settings, url, **options)
-    return aioredis.Redis.from_url(url, **options)
+        return (sentinel.master_async if asynchronous else sentinel.master)(settings, url, **options)
+    return (aioredis.Redis if asynchronous else redis.Redis).from_url(url, **options)
 
 
 def as_text(value: bytes | str) -> str:
