@@ -50,6 +50,16 @@ class Fleet:
         found = [w for w in self.live() if pattern in w.log()]
         return found[-1] if found else None
 
+    def took_jobs_cold(self) -> list[str]:
+        """Workers whose log shows a job received before their models were warm (they must hold none then)."""
+        cold = []
+        for worker in [self.stack.worker, *self.workers]:
+            log = worker.log()
+            received, warm = log.find("] received"), log.find("models warm: taking jobs")
+            if received != -1 and (warm == -1 or received < warm):
+                cold.append(worker.name)
+        return cold
+
     def everyone_log(self) -> str:
         return "".join(w.log() for w in [self.stack.worker, *self.workers])
 

@@ -26,6 +26,10 @@ def mark_warm() -> None:
     _warm.set()
 
 
+def _not_yet(*_: Any, **__: Any) -> None:
+    """Stands in for the task consumer's consume() while the models load."""
+
+
 class ConsumeWhenWarm(bootsteps.StartStopStep):
     """Holds the task consumer back until a pool child is warm, then starts it."""
 
@@ -36,9 +40,15 @@ class ConsumeWhenWarm(bootsteps.StartStopStep):
         self.timer: Any = None
 
     def start(self, parent: Any) -> None:
-        if _warm.is_set() or parent.task_consumer is None:
+        consumer = parent.task_consumer
+        if consumer is None:
             return
-        parent.task_consumer.cancel()  # before the event loop's first fetch: nothing is taken yet
+        if _warm.is_set():
+            log.info("models warm: taking jobs")
+            return
+        consumer.cancel()  # before the event loop's first fetch: nothing is taken yet
+        # Celery's event loop calls consume() once more as it starts: that call must wait for the models too.
+        consumer.consume = _not_yet
         self.timer = parent.timer.call_repeatedly(CHECK_S, self._resume_when_warm, (parent,), priority=10)
 
     def _resume_when_warm(self, parent: Any) -> None:
@@ -51,5 +61,7 @@ class ConsumeWhenWarm(bootsteps.StartStopStep):
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
+        if parent.task_consumer is not None:
+            vars(parent.task_consumer).pop("consume", None)  # kombu's own consume() again
 
     shutdown = stop

@@ -91,6 +91,7 @@ def test_a_worker_machine_killed_mid_job_ten_times_each_job_answered_once_by_ano
             assert one_reply(fleet.stack, chat, question), f"chat {chat} did not get exactly one reply"
             assert not orphaned_status(fleet.stack, chat), f"chat {chat} kept a status message"
         assert worst < BOUND_S, report
+        assert not fleet.took_jobs_cold(), "a worker took a job while its models were loading"
 
 
 @pytest.mark.timeout(900)
