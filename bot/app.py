@@ -10,7 +10,20 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot import admin, handlers, metrics, settings_menu, speech, text_tools, texts, updates, vision
+from bot import (
+    access,
+    admin,
+    documents,
+    handlers,
+    metrics,
+    quotas,
+    settings_menu,
+    speech,
+    text_tools,
+    texts,
+    updates,
+    vision,
+)
 from shared import i18n, store
 from shared.settings import Settings, get_settings
 from shared.telegram import configure_logging
@@ -18,6 +31,8 @@ from shared.telegram import configure_logging
 log = logging.getLogger(__name__)
 
 RECORDINGS = filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE | filters.Document.AUDIO | filters.Document.VIDEO
+# Files the text commands read (anything but images and recordings, which have skills of their own).
+DOCUMENTS = filters.Document.ALL & ~filters.Document.IMAGE & ~filters.Document.AUDIO & ~filters.Document.VIDEO
 
 
 def build_application(settings: Settings) -> Application:
@@ -40,14 +55,20 @@ def build_application(settings: Settings) -> Application:
         CommandHandler("reset", handlers.reset),
         CommandHandler("cancel", handlers.cancel),
         CommandHandler("status", handlers.status),
+        CommandHandler("usage", quotas.usage),
         CommandHandler("stats", admin.stats),
+        CommandHandler("allow", admin.allow),
+        CommandHandler("deny", admin.deny),
         CommandHandler("translate", text_tools.translate),
         CommandHandler("language", text_tools.language),
         CommandHandler("summarize", text_tools.summarize),
         CommandHandler("similar", text_tools.similar),
         CommandHandler("find", text_tools.find),
-        CommandHandler(["segment", "caption", "ask"], vision.command),
+        CommandHandler(["segment", "caption"], vision.command),
+        CommandHandler("ask", documents.ask),
         MessageHandler((filters.PHOTO | filters.Document.IMAGE) & filters.UpdateType.MESSAGE, vision.photo),
+        MessageHandler(DOCUMENTS & filters.CaptionRegex(documents.CAPTION_COMMAND) & filters.UpdateType.MESSAGE,
+                       documents.caption),
         MessageHandler(filters.Document.ALL & filters.CaptionRegex(vision.CAPTION_COMMAND) & filters.UpdateType.MESSAGE,
                        vision.not_an_image),
         CommandHandler("say", speech.say, filters.UpdateType.MESSAGE),
@@ -81,6 +102,7 @@ async def serve(application: Application, settings: Settings) -> None:
                                     settings.redis_url, liveness)
     async with application:
         application.bot_data["redis"] = store.connect_async(settings.redis_url)
+        await access.seed(application.bot_data["redis"], settings)
         await set_commands(application, settings)
         await application.start()
         log.info("bot @%s is up", application.bot.username)
@@ -98,17 +120,18 @@ async def serve(application: Application, settings: Settings) -> None:
 
 async def set_commands(application: Application, settings: Settings) -> None:
     """The command menu in English and in every language with a catalog (German, Chinese...), for apps set to it;
-    admins' private chats also list /stats."""
+    admins' private chats also list /stats, /allow and /deny."""
     bot = application.bot
-    for code, words in i18n.catalogs(texts.__name__).items():
-        await bot.set_my_commands([BotCommand(*pair) for pair in words.COMMANDS],
-                                  language_code=None if code == i18n.DEFAULT else code)
+    catalogs = {None if code == i18n.DEFAULT else code: words for code, words in i18n.catalogs(texts.__name__).items()}
+    for language, words in catalogs.items():
+        await bot.set_my_commands([BotCommand(*pair) for pair in words.COMMANDS], language_code=language)
     for admin_id in settings.admin_users:
         try:  # Telegram refuses a chat scope until the admin has started a chat with the bot
-            await bot.set_my_commands([BotCommand(*pair) for pair in [*texts.COMMANDS, texts.STATS_COMMAND]],
-                                      scope=BotCommandScopeChat(admin_id))
+            for language, words in catalogs.items():
+                await bot.set_my_commands([BotCommand(*pair) for pair in [*words.COMMANDS, *words.ADMIN_COMMANDS]],
+                                          scope=BotCommandScopeChat(admin_id), language_code=language)
         except TelegramError as exc:
-            log.warning("no /stats in the command menu of admin %s: %s", admin_id, exc)
+            log.warning("no admin commands in the menu of admin %s: %s", admin_id, exc)
 
 
 def main() -> None:

@@ -12,12 +12,13 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import limits, metrics, texts, waiting
+from bot import access, limits, metrics, quotas, texts, waiting
 from bot.preferences import answer_length, summary_length
 from bot.recent import keep_message
 from bot.updates import NotQueued, mark_unqueued
 from shared import store
 from shared.celery_app import enqueue
+from shared.documents import document_kind
 from shared.jobs import Job
 from shared.keys import history_key, message_vectors_key, recent_messages_key, waiting_key
 from shared.settings import Settings
@@ -37,13 +38,13 @@ def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
 
 
 async def refuse_strangers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stop updates from users outside ALLOWED_USERS, or groups outside ALLOWED_GROUPS, before anything
-    is enqueued; tell each once."""
+    """Stop updates from users the access list keeps out (bot/access.py), or groups outside ALLOWED_GROUPS, before
+    anything is enqueued; tell each once."""
     user, chat, settings = update.effective_user, update.effective_chat, settings_of(context)
     if chat and chat.type in GROUP_TYPES and not settings.group_allowed(chat.id):
         metrics.REFUSED.labels("group_not_allowed").inc()
         await tell_once(update, context, chat.id, texts.get(update).GROUP_NOT_ALLOWED.format(chat_id=chat.id))
-    elif not settings.user_allowed(user.id if user else None):
+    elif not await access.lets_in(update, context):
         metrics.REFUSED.labels("user_not_allowed").inc()
         await tell_once(update, context, user.id if user else 0,
                         texts.get(update).NOT_ALLOWED.format(user_id=user and user.id))
@@ -82,8 +83,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List what the bot can do."""
-    await update.effective_message.reply_text(texts.get(update).HELP)
+    """List what the bot can do (and, to admins, their commands)."""
+    words, user = texts.get(update), update.effective_user
+    admin = settings_of(context).is_admin(user.id if user else None)
+    await update.effective_message.reply_text(words.HELP + (words.ADMIN_HELP if admin else ""))
 
 
 async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -124,7 +127,7 @@ async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message, words = update.effective_message, texts.get(update)
     if addressed_text(update, context) is None:
         return
-    if message.document and (message.document.mime_type or "").startswith("text/"):
+    if message.document and document_kind(message.document.file_name, message.document.mime_type):
         await message.reply_text(words.TEXT_FILE_HINT)
         return
     what = next((name for attr, name in words.MESSAGE_KINDS if getattr(message, attr, None)), words.OTHER_KIND)
@@ -161,6 +164,11 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str,
         if refused:
             await message.reply_text(refused, do_quote=True)
         return
+    charge = await quotas.check(r, settings_of(context), user.id, user.language_code, skill, options or {})
+    if charge.refusal:
+        metrics.REFUSED.labels("quota").inc()
+        await message.reply_text(charge.refusal, do_quote=True)
+        return
     status_id = await waiting.send_status(message, r, skill, settings_of(context))
     job = Job(skill=skill, chat_id=message.chat_id, user_id=user.id if user else 0,
               message_id=message.message_id, text=text, file_id=file_id, options=options or {},
@@ -174,6 +182,8 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE, skill: str,
         raise NotQueued(f"job {job.job_id} for chat {job.chat_id}: {exc}") from exc
     metrics.ENQUEUED.labels(skill).inc()
     await limits.track_waiting(r, user.id, job.job_id)
+    if note := await quotas.record(r, charge):
+        await message.reply_text(note, disable_notification=True)
     log.info("queued job %s skill=%s chat=%s", job.job_id, skill, job.chat_id,
              extra=job_fields(job.job_id, skill, job.chat_id))
     await context.bot.send_chat_action(message.chat_id, action)

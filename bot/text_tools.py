@@ -1,12 +1,12 @@
 """Handlers of the text tools: /translate, /language, /summarize, /similar and /find.
 
-They read the command's arguments (and the message it replies to), queue a job and acknowledge; languages are
-read here, from shared.languages, so an unknown one is answered at once without a worker.
+They read the command's arguments (and the message it replies to, or the document it captions), queue a job and
+acknowledge; languages are read here, from shared.languages, so an unknown one is answered at once without a worker.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.handlers import submit
 from bot.preferences import answer_length, load_prefs, save_pref, summary_length
+from shared.documents import MAX_DOCUMENT_BYTES
 from shared.languages import (
     ENGLISH,
     Language,
@@ -30,35 +31,39 @@ from shared.languages import (
 
 TARGET_PREF = "translate_to"  # per-user default target language (an NLLB code)
 SUMMARY_LENGTHS = ("short", "medium", "long")
-MAX_DOCUMENT_BYTES = 1_000_000  # plain text this size is far past what the skills take; refuse bigger files
 
 
 @dataclass(frozen=True)
 class Quoted:
-    """What the message a command replies to holds."""
+    """What a command works on besides its own words: the message it replies to, or the file it captions."""
 
     text: str = ""
     file_id: str | None = None  # a document to read
     voice_id: str | None = None  # a voice note or audio file
     too_big: bool = False
+    file_options: dict[str, Any] = field(default_factory=dict)  # the document's name and type, for the worker
 
 
 def command_args(update: Update) -> str:
-    """What follows the command, line breaks kept."""
-    parts = (update.effective_message.text or "").split(maxsplit=1)
+    """What follows the command (in a message, or in the caption of a file), line breaks kept."""
+    message = update.effective_message
+    parts = (message.text or message.caption or "").split(maxsplit=1)
     return parts[1] if len(parts) > 1 else ""
 
 
 def quoted(update: Update) -> Quoted | None:
-    """The content of the replied-to message, or None when the command replies to nothing."""
-    reply = update.effective_message.reply_to_message
-    if reply is None:
+    """The document this command captions, else the content of the replied-to message; None when neither."""
+    message = update.effective_message
+    holder = message if message.document else message.reply_to_message
+    if holder is None:
         return None
-    if reply.voice or reply.audio:
-        return Quoted(voice_id=(reply.voice or reply.audio).file_id)
-    if reply.document:
-        return Quoted(file_id=reply.document.file_id, too_big=(reply.document.file_size or 0) > MAX_DOCUMENT_BYTES)
-    return Quoted(text=reply.text or reply.caption or "")
+    if holder.voice or holder.audio:
+        return Quoted(voice_id=(holder.voice or holder.audio).file_id)
+    if holder.document:
+        document = holder.document
+        return Quoted(file_id=document.file_id, too_big=(document.file_size or 0) > MAX_DOCUMENT_BYTES,
+                      file_options={"file_name": document.file_name or "", "mime_type": document.mime_type or ""})
+    return Quoted(text=holder.text or holder.caption or "")
 
 
 async def default_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Language:
@@ -151,13 +156,31 @@ async def submit_input(update: Update, context: ContextTypes.DEFAULT_TYPE, skill
     file_id = None
     if source is not None:
         text, file_id = source.text, source.file_id
+        options = {**options, **source.file_options}
         if source.too_big:
-            await update.effective_message.reply_text(texts.get(update).DOCUMENT_TOO_BIG)
+            await update.effective_message.reply_text(too_big(update))
             return
     if not text.strip() and not file_id:
         await update.effective_message.reply_text(usage)
         return
     await submit(update, context, skill, text, file_id=file_id, options=options)
+
+
+def too_big(update: Update) -> str:
+    return texts.get(update).DOCUMENT_TOO_BIG.format(megabytes=MAX_DOCUMENT_BYTES // (1024 * 1024))
+
+
+async def submit_document(update: Update, context: ContextTypes.DEFAULT_TYPE, source: Quoted, words: str,
+                          usage: str, options: dict[str, Any]) -> None:
+    """Queue /find (or, with options["ask"], /ask) over a document: `words` are what to look for or ask."""
+    message = update.effective_message
+    if source.too_big:
+        await message.reply_text(too_big(update))
+    elif not words.strip():
+        await message.reply_text(usage)
+    else:
+        await submit(update, context, "find", words.strip(), file_id=source.file_id,
+                     options={**options, **source.file_options})
 
 
 async def similar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -166,5 +189,10 @@ async def similar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Queue a search of this chat's recent messages."""
+    """Queue a search of the document this command replies to (or captions), else of this chat's recent messages."""
+    source = quoted(update)
+    if source is not None and source.file_id:
+        await submit_document(update, context, source, command_args(update),
+                              texts.get(update).FIND_DOCUMENT_USAGE, {})
+        return
     await submit(update, context, "find", command_args(update))

@@ -25,12 +25,15 @@ HELP = (
     "I remember the last few messages of this chat.\n"
     "🌐 /translate french Good morning — translate into a language named in English, in its own words "
     "(Deutsch), by code (fr, fra_Latn) or as source>target (de>fr); I detect the language of the text. Reply "
-    "/translate to a message or a .txt file to translate it; without a language I use yours.\n"
+    "/translate to a message or a document to translate it; without a language I use yours.\n"
     "/language spanish — set the language /translate uses when you name none\n"
-    "📝 /summarize your text — or reply /summarize to a message or a .txt file, or forward me a long "
+    "📝 /summarize your text — or reply /summarize to a message or a document, or forward me a long "
     "message. /summarize short or /summarize long sets the length.\n"
     "🔗 /similar A cat sat on the mat | A kitten sat on the rug — how close two sentences are in meaning\n"
     "🔎 /find when is the meeting — the messages of this chat closest in meaning to your words\n"
+    "📄 Documents (PDF, Word, HTML, Markdown, text) — reply to one, or send it with the command as its caption: "
+    "/summarize, /translate german (the translation comes back as a file too), /find the deadline (its closest "
+    "passages), /ask when is the deadline? (an answer naming the pages it used)\n"
     "📷 Send a photo (or an image file) — I mark the objects in it and count them\n"
     "✂️ /segment — as a photo's caption, or a reply to a photo: its regions, each in its own colour\n"
     "🖼 /caption — as a photo's caption or a reply to one: a sentence about the photo\n"
@@ -38,6 +41,7 @@ HELP = (
     "/reset — forget our conversation (and the messages kept for /find)\n"
     "/cancel — cancel your requests that are still waiting\n"
     "/status — which workers are online, on which device, and how many jobs wait\n"
+    "/usage — how much of today's limits you have used, and when they reset\n"
     "\n"
     "🎙 Voice notes, audio files and round videos — I reply with what was said, in paragraphs (recordings up "
     "to the owner's limit, hours long with a local Bot API server). In groups: reply /transcribe to one.\n"
@@ -53,6 +57,15 @@ HELP = (
     "Every message gets exactly one answer; while I work you'll see \"typing…\"."
 )
 
+# Added to /help for the bot's admins (ADMIN_USERS).
+ADMIN_HELP = (
+    "\n\n🔑 For admins:\n"
+    "/allow 123456 or /allow @name — let a user in, at once (or reply /allow to their message); /allow alone shows "
+    "who may use the bot, /allow everyone opens it to all\n"
+    "/deny 123456 or /deny @name — keep a user out, at once; /deny everyone makes the bot private\n"
+    "/stats — jobs, latency and errors per skill, the queues, and today's use"
+)
+
 QUEUED = "⏳ Queued — position {position}{eta}"
 QUEUED_ETA = ", about {duration}"
 
@@ -60,7 +73,7 @@ RESET_DONE = "🧹 Done: I've forgotten our conversation. What shall we talk abo
 
 TRANSLATE_USAGE = (
     "Tell me what to translate: /translate french Good morning, or reply /translate german to a message "
-    "or a .txt file. Without a language I translate into yours (see /language)."
+    "or a document. Without a language I translate into yours (see /language)."
 )
 
 UNKNOWN_LANGUAGE = (
@@ -78,18 +91,21 @@ LANGUAGE_NOW = "🌐 /translate without a language translates into {name} ({code
 LANGUAGE_SET = "🌐 Done: /translate without a language now translates into {name} ({code})."
 
 SUMMARIZE_USAGE = (
-    "Tell me what to summarise: /summarize your text, or reply /summarize to a message or a .txt file, "
+    "Tell me what to summarise: /summarize your text, or reply /summarize to a message or a document, "
     "or forward me a long message. Add short or long for the length: /summarize short ..."
 )
 
-DOCUMENT_TOO_BIG = "📄 That file is too big for me. Send a plain-text file under 1 MB, or the part you need."
+DOCUMENT_TOO_BIG = ("📄 That file is over {megabytes} MB, more than I read. Send a smaller one, or just the part you "
+                    "need.")
+FIND_DOCUMENT_USAGE = "🔎 Tell me what to look for in the document, e.g. /find the deadline"
+ASK_DOCUMENT_USAGE = "❓ Ask a question about the document, e.g. /ask when is the deadline?"
 
 GROUP_NOT_ALLOWED = ("Sorry, this Pipegram bot is not enabled for this group. "
                      "Its owner can add the group's id ({chat_id}) to ALLOWED_GROUPS.")
 
 NOT_ALLOWED = (
-    "Sorry, this is a private Pipegram bot and your account is not on its list of users. "
-    "Ask its owner to add your Telegram id ({user_id}) to ALLOWED_USERS."
+    "Sorry, your account may not use this Pipegram bot. If it should, ask the bot's owner to let you in: "
+    "they send /allow {user_id}."
 )
 
 TOO_FAST = ("🐢 That's more than {limit} messages in a minute, so I'm skipping some. "
@@ -104,8 +120,8 @@ NOTHING_TO_CANCEL = "Nothing of yours is waiting, so there is nothing to cancel.
 
 UNKNOWN_COMMAND = "I don't know the command {command}. Send /help to see what I can do."
 
-TEXT_FILE_HINT = ("📄 Got your file. Reply to it with /summarize, or /translate and a language, "
-                  "and I'll read it.")
+TEXT_FILE_HINT = ("📄 Got your file. Reply to it with /summarize, /translate and a language, /find and a few words, "
+                  "or /ask and a question, or send it again with one of those as its caption.")
 
 VISION_USAGE = ("📷 Send me a photo, with /segment, /caption or /ask and a question as its caption, "
                 "or reply with one of those to a photo.")
@@ -163,17 +179,18 @@ SPEECHLANG_AUTO = "🗣 Got it: I'll detect the language of each recording."
 
 COMMANDS = [
     ("translate", "Translate text: /translate french Good morning"),
-    ("summarize", "Summarise a text, a reply or a .txt file"),
+    ("summarize", "Summarise a text, a reply or a document"),
     ("similar", "Compare two sentences: A | B"),
-    ("find", "Search this chat's messages by meaning"),
+    ("find", "Search this chat's messages or a document by meaning"),
     ("segment", "Colour a photo's regions: caption or reply /segment"),
     ("caption", "Describe a photo: caption or reply /caption"),
-    ("ask", "Ask about a photo: /ask what breed is this dog?"),
+    ("ask", "Ask about a photo or a document: /ask what breed?"),
     ("language", "Your default /translate language"),
     ("help", "What I can do, with examples"),
     ("reset", "Forget our conversation"),
     ("cancel", "Cancel your waiting requests"),
     ("status", "Workers online and jobs waiting"),
+    ("usage", "Your use today and what's left of your limits"),
     ("say", "Read a text aloud: /say hello there"),
     ("transcribe", "Transcript of a recording: reply /transcribe to it"),
     ("srt", "Subtitles for a recording: reply /srt to it"),
@@ -205,11 +222,55 @@ LENGTH_BUTTONS = {"short": "Short", "normal": "Normal", "long": "Long"}
 SETTING_SAVED = "Saved"
 SETTING_STALE = "That button is out of date. Send /settings for fresh ones."
 
-STATS_COMMAND = ("stats", "Jobs, latency and errors per skill (admins only)")
+# The command menu of admins' private chats adds these.
+ADMIN_COMMANDS = [
+    ("stats", "Jobs, latency, errors and today's use (admins only)"),
+    ("allow", "Let a user in: /allow 123456 or /allow @name"),
+    ("deny", "Keep a user out: /deny 123456 or /deny @name"),
+]
 STATS_ONLY_ADMINS = "Sorry, only the bot's admins can see /stats."
 STATS_HEADER = "📊 Jobs per skill (latency = waiting + running, over the last {keep} jobs):"
 STATS_LINE = "• {skill}: jobs {jobs}, errors {errors}, p50 {p50}, p95 {p95}"
 STATS_NONE = "No jobs have finished yet."
+STATS_USAGE_HEADER = "👥 Use today (the daily limits reset in {reset}):"
+STATS_USAGE_LINE = "• {family}: {total} by {users} user(s), limit {limit}, {full} reached it; most: {top}"
+STATS_NO_LIMIT = "none"
+STATS_USAGE_NONE = "Nobody has used the bot today."
+
+ACCESS_ONLY_ADMINS = "Sorry, only the bot's admins can use /allow and /deny."
+ACCESS_OPEN = "🔓 The bot is open: everyone may use it, except these denied users: {denied}."
+ACCESS_PRIVATE = "🔒 The bot is private: only admins and these users may use it: {allowed}.\nDenied: {denied}."
+ACCESS_USAGE = ("/allow 123456 or /allow @name lets a user in, /deny keeps one out (or reply with either to their "
+                "message). /allow everyone opens the bot to all but denied users; /deny everyone makes it private "
+                "again. Changes apply at once.")
+ACCESS_NOBODY = "nobody"
+ACCESS_MORE = " and {count} more"
+ACCESS_ALLOWED = "✅ {user} may use the bot now."
+ACCESS_NOW_PRIVATE = (" The bot was open to everyone; from now on only admins and the users on its list may use it "
+                      "(/allow everyone opens it again).")
+ACCESS_DENIED = "⛔ {user} may no longer use the bot. Requests of theirs already queued will still be answered."
+ACCESS_DENY_ADMIN = ("{user} is an admin (ADMIN_USERS), and admins may always use the bot. Take them out of "
+                     "ADMIN_USERS first.")
+ACCESS_OPENED = "🔓 The bot is open: everyone may use it now, except the {denied} user(s) you denied."
+ACCESS_CLOSED = "🔒 The bot is private: only admins and the {count} user(s) on its list may use it now."
+ACCESS_UNKNOWN_USERNAME = ("I don't know {name}: I learn a username only when its owner writes to me, and bots can't "
+                           "look users up. Ask them to send me any message (I'll refuse it, that's fine) and try "
+                           "again, or use their numeric id, which my refusal shows them.")
+
+# Daily quotas (bot/quotas.py): the families as /usage and /stats name them, and as a unit in a sentence.
+QUOTA_FAMILIES = {"messages": "💬 Messages", "audio": "🎙 Audio minutes", "images": "🖼 Images"}
+QUOTA_UNITS = {"messages": "messages", "audio": "audio minutes", "images": "images"}
+QUOTA_REACHED = ("⛔ You've used all {limit} of today's {unit}. More in {reset}, when the daily limits reset "
+                 "(00:00 UTC); /usage shows what you have left.")
+QUOTA_AUDIO_TOO_LONG = ("⛔ That recording is {need} min long, and you have {left} of today's {limit} audio minutes "
+                        "left. Send a shorter one, or wait {reset} until the daily limits reset (00:00 UTC).")
+QUOTA_LOW = "ℹ️ {left} of your {limit} daily {unit} left; they reset in {reset} (00:00 UTC)."
+USAGE_HEADER = "📊 Your use today:"
+USAGE_LINE = "{family}: {used} of {limit} used, {left} left"
+USAGE_UNLIMITED_LINE = "{family}: {used}, no limit"
+USAGE_RESETS = "The daily limits reset in {reset} (00:00 UTC)."
+USAGE_NO_LIMITS = "This bot sets no daily limits."
+USAGE_ADMIN = "As an admin you are not held to the limits."
 
 
 def for_language(language_code: str | None) -> ModuleType:

@@ -11,19 +11,23 @@ HELP = (
     "Recuerdo los últimos mensajes de este chat.\n"
     "🌐 /translate french Buenos días: traduce a un idioma nombrado en inglés, en su propio idioma "
     "(Deutsch), por código (fr, fra_Latn) o como origen>destino (de>fr). Detecto el idioma del texto. Responde "
-    "/translate a un mensaje o a un archivo .txt para traducirlo; sin idioma, traduzco al tuyo.\n"
+    "/translate a un mensaje o a un documento para traducirlo; sin idioma, traduzco al tuyo.\n"
     "/language spanish: el idioma al que traduce /translate cuando no nombras ninguno\n"
-    "📝 /summarize tu texto: o responde /summarize a un mensaje o a un archivo .txt, o reenvíame un mensaje "
+    "📝 /summarize tu texto: o responde /summarize a un mensaje o a un documento, o reenvíame un mensaje "
     "largo. /summarize short o /summarize long fija la longitud.\n"
     "🔗 /similar Un gato en la alfombra | Un gatito en la manta: cuánto se parecen dos frases en su sentido\n"
     "🔎 /find cuándo es la reunión: los mensajes de este chat más cercanos en sentido a tus palabras\n"
     "📷 Envía una foto (o un archivo de imagen): marco y cuento los objetos que hay en ella\n"
     "✂️ /segment: como pie de una foto o en respuesta a una: sus regiones, cada una de un color\n"
     "🖼 /caption: como pie de una foto o en respuesta a una: una frase sobre la foto\n"
+    "📄 Documentos (PDF, Word, HTML, Markdown, texto): respóndele a uno o envíalo con el comando como pie: "
+    "/summarize, /translate german (la traducción llega también como archivo), /find el plazo (sus pasajes más "
+    "cercanos), /ask ¿cuándo vence el plazo? (una respuesta que nombra las páginas usadas)\n"
     "❓ /ask ¿cuántas personas hay?: como pie de una foto o en respuesta a una: una respuesta sobre la foto\n"
     "/reset: olvidar nuestra conversación (y los mensajes guardados para /find)\n"
     "/cancel: cancelar tus peticiones que aún esperan\n"
     "/status: qué workers están en línea, en qué dispositivo y cuántos trabajos esperan\n"
+    "/usage: cuánto has usado hoy de tus límites diarios y cuándo se reinician\n"
     "\n"
     "🎙 Notas de voz, archivos de audio y vídeos redondos: respondo con lo que se dijo, en párrafos (hasta el "
     "límite del administrador; horas con un servidor local de la Bot API). En grupos: responde /transcribe a una.\n"
@@ -40,6 +44,15 @@ HELP = (
     "Cada mensaje recibe exactamente una respuesta; mientras trabajo verás \"escribiendo…\"."
 )
 
+# Se añade a /help para los administradores del bot (ADMIN_USERS).
+ADMIN_HELP = (
+    "\n\n🔑 Para administradores:\n"
+    "/allow 123456 o /allow @nombre: dejar entrar a un usuario al instante (o responde /allow a su mensaje); "
+    "/allow solo muestra quién puede usar el bot, /allow everyone lo abre a todos\n"
+    "/deny 123456 o /deny @nombre: dejar fuera a un usuario al instante; /deny everyone hace privado el bot\n"
+    "/stats: trabajos, latencia y errores por habilidad, las colas y el uso de hoy"
+)
+
 QUEUED = "⏳ En cola: posición {position}{eta}"
 QUEUED_ETA = ", unos {duration}"
 
@@ -47,7 +60,7 @@ RESET_DONE = "🧹 Hecho: he olvidado nuestra conversación. ¿De qué hablamos?
 
 TRANSLATE_USAGE = (
     "Dime qué traducir: /translate french Buenos días, o responde /translate german a un mensaje "
-    "o a un archivo .txt. Sin idioma, traduzco al tuyo (ver /language)."
+    "o a un documento. Sin idioma, traduzco al tuyo (ver /language)."
 )
 
 UNKNOWN_LANGUAGE = (
@@ -66,19 +79,21 @@ LANGUAGE_NOW = "🌐 /translate sin idioma traduce a: {name} ({code}). Cámbialo
 LANGUAGE_SET = "🌐 Hecho: /translate sin idioma ahora traduce a: {name} ({code})."
 
 SUMMARIZE_USAGE = (
-    "Dime qué resumir: /summarize tu texto, o responde /summarize a un mensaje o a un archivo .txt, "
+    "Dime qué resumir: /summarize tu texto, o responde /summarize a un mensaje o a un documento, "
     "o reenvíame un mensaje largo. Añade short o long para la longitud: /summarize short ..."
 )
 
-DOCUMENT_TOO_BIG = ("📄 Ese archivo es demasiado grande para mí. Envía un archivo de texto de menos de 1 MB, "
-                    "o la parte que necesites.")
+DOCUMENT_TOO_BIG = ("📄 Ese archivo pasa de {megabytes} MB, más de lo que leo. Envía uno más pequeño o solo la parte "
+                    "que necesitas.")
+FIND_DOCUMENT_USAGE = "🔎 Dime qué buscar en el documento, p. ej. /find el plazo"
+ASK_DOCUMENT_USAGE = "❓ Haz una pregunta sobre el documento, p. ej. /ask ¿cuándo vence el plazo?"
 
 GROUP_NOT_ALLOWED = ("Lo siento, este bot de Pipegram no está activado en este grupo. "
                      "Su dueño puede añadir el id del grupo ({chat_id}) a ALLOWED_GROUPS.")
 
 NOT_ALLOWED = (
-    "Lo siento, este es un bot privado de Pipegram y tu cuenta no está en su lista de usuarios. "
-    "Pide a su dueño que añada tu id de Telegram ({user_id}) a ALLOWED_USERS."
+    "Lo siento, tu cuenta no puede usar este bot de Pipegram. Si debería poder, pide al dueño del bot que te deje "
+    "entrar: basta con que envíe /allow {user_id}."
 )
 
 TOO_FAST = ("🐢 Son más de {limit} mensajes en un minuto, así que me salto algunos. "
@@ -93,8 +108,8 @@ NOTHING_TO_CANCEL = "No tienes nada esperando, así que no hay nada que cancelar
 
 UNKNOWN_COMMAND = "No conozco el comando {command}. Envía /help para ver lo que sé hacer."
 
-TEXT_FILE_HINT = ("📄 Recibí tu archivo. Respóndele con /summarize, o con /translate y un idioma, "
-                  "y lo leeré.")
+TEXT_FILE_HINT = ("📄 Recibí tu archivo. Respóndele con /summarize, /translate y un idioma, /find y unas palabras "
+                  "o /ask y una pregunta, o envíalo de nuevo con uno de ellos como pie.")
 
 VISION_USAGE = ("📷 Envíame una foto con /segment, /caption o /ask y una pregunta como pie, "
                 "o responde con uno de ellos a una foto.")
@@ -153,17 +168,18 @@ SPEECHLANG_AUTO = "🗣 Entendido: detectaré el idioma de cada grabación."
 
 COMMANDS = [
     ("translate", "Traducir texto: /translate french Buenos días"),
-    ("summarize", "Resumir un texto, una respuesta o un archivo .txt"),
+    ("summarize", "Resumir un texto, una respuesta o un documento"),
     ("similar", "Comparar dos frases: A | B"),
     ("find", "Buscar mensajes de este chat por su sentido"),
     ("segment", "Colorear las regiones de una foto: pie o respuesta /segment"),
     ("caption", "Describir una foto: pie o respuesta /caption"),
-    ("ask", "Preguntar por una foto: /ask ¿de qué raza es el perro?"),
+    ("ask", "Preguntar por una foto o un documento: /ask ¿qué raza?"),
     ("language", "Tu idioma por defecto para /translate"),
     ("help", "Lo que sé hacer, con ejemplos"),
     ("reset", "Olvidar nuestra conversación"),
     ("cancel", "Cancelar tus peticiones en espera"),
     ("status", "Workers en línea y trabajos en espera"),
+    ("usage", "Tu uso de hoy y lo que te queda de tus límites"),
     ("say", "Leer un texto en voz alta: /say hola a todos"),
     ("transcribe", "Transcripción de una grabación: responde /transcribe"),
     ("srt", "Subtítulos de una grabación: responde /srt"),
@@ -193,8 +209,52 @@ LENGTH_BUTTONS = {"short": "Corta", "normal": "Normal", "long": "Larga"}
 SETTING_SAVED = "Guardado"
 SETTING_STALE = "Ese botón está desactualizado. Envía /settings para obtener botones nuevos."
 
-STATS_COMMAND = ("stats", "Trabajos, latencia y errores por habilidad (solo administradores)")
+ADMIN_COMMANDS = [
+    ("stats", "Trabajos, latencia, errores y uso de hoy (solo administradores)"),
+    ("allow", "Dejar entrar a un usuario: /allow 123456 o /allow @nombre"),
+    ("deny", "Dejar fuera a un usuario: /deny 123456 o /deny @nombre"),
+]
 STATS_ONLY_ADMINS = "Lo siento, solo los administradores del bot pueden ver /stats."
 STATS_HEADER = "📊 Trabajos por habilidad (latencia = espera + ejecución, en los últimos {keep} trabajos):"
 STATS_LINE = "• {skill}: trabajos {jobs}, errores {errors}, p50 {p50}, p95 {p95}"
 STATS_NONE = "Aún no ha terminado ningún trabajo."
+STATS_USAGE_HEADER = "👥 Uso de hoy (los límites diarios se reinician en {reset}):"
+STATS_USAGE_LINE = "• {family}: {total} de {users} usuario(s), límite {limit}, {full} lo alcanzaron; más: {top}"
+STATS_NO_LIMIT = "ninguno"
+STATS_USAGE_NONE = "Hoy nadie ha usado el bot."
+
+ACCESS_ONLY_ADMINS = "Lo siento, solo los administradores del bot pueden usar /allow y /deny."
+ACCESS_OPEN = "🔓 El bot está abierto: todos pueden usarlo, salvo estos usuarios bloqueados: {denied}."
+ACCESS_PRIVATE = ("🔒 El bot es privado: solo los administradores y estos usuarios pueden usarlo: {allowed}.\n"
+                  "Bloqueados: {denied}.")
+ACCESS_USAGE = ("/allow 123456 o /allow @nombre deja entrar a un usuario, /deny deja fuera a uno (o responde con "
+                "cualquiera de los dos a su mensaje). /allow everyone abre el bot a todos salvo los bloqueados; "
+                "/deny everyone lo vuelve privado. Los cambios se aplican al instante.")
+ACCESS_NOBODY = "nadie"
+ACCESS_MORE = " y {count} más"
+ACCESS_ALLOWED = "✅ {user} ya puede usar el bot."
+ACCESS_NOW_PRIVATE = (" El bot estaba abierto a todos; desde ahora solo los administradores y los usuarios de su "
+                      "lista pueden usarlo (/allow everyone lo vuelve a abrir).")
+ACCESS_DENIED = "⛔ {user} ya no puede usar el bot. Sus peticiones que ya estaban en cola se responderán igualmente."
+ACCESS_DENY_ADMIN = ("{user} es administrador (ADMIN_USERS), y los administradores siempre pueden usar el bot. "
+                     "Quítalo primero de ADMIN_USERS.")
+ACCESS_OPENED = "🔓 El bot está abierto: todos pueden usarlo ya, salvo los {denied} usuario(s) que bloqueaste."
+ACCESS_CLOSED = ("🔒 El bot es privado: desde ahora solo los administradores y los {count} usuario(s) de su lista "
+                 "pueden usarlo.")
+ACCESS_UNKNOWN_USERNAME = ("No conozco a {name}: solo aprendo un nombre de usuario cuando su dueño me escribe, y los "
+                           "bots no pueden buscar usuarios. Pídele que me envíe cualquier mensaje (lo rechazaré, no "
+                           "pasa nada) y vuelve a intentarlo, o usa su id numérico, que mi rechazo le muestra.")
+
+QUOTA_FAMILIES = {"messages": "💬 Mensajes", "audio": "🎙 Minutos de audio", "images": "🖼 Imágenes"}
+QUOTA_UNITS = {"messages": "mensajes", "audio": "minutos de audio", "images": "imágenes"}
+QUOTA_REACHED = ("⛔ Ya usaste los {limit} {unit} de hoy. Tendrás más en {reset}, cuando se reinicien los límites "
+                 "diarios (00:00 UTC); /usage muestra lo que te queda.")
+QUOTA_AUDIO_TOO_LONG = ("⛔ Esa grabación dura {need} min y te quedan {left} de tus {limit} minutos de audio de hoy. "
+                        "Envía una más corta o espera {reset} a que se reinicien los límites diarios (00:00 UTC).")
+QUOTA_LOW = "ℹ️ Te quedan {left} de tus {limit} {unit} de hoy; se reinician en {reset} (00:00 UTC)."
+USAGE_HEADER = "📊 Tu uso de hoy:"
+USAGE_LINE = "{family}: {used} de {limit} usados, quedan {left}"
+USAGE_UNLIMITED_LINE = "{family}: {used}, sin límite"
+USAGE_RESETS = "Los límites diarios se reinician en {reset} (00:00 UTC)."
+USAGE_NO_LIMITS = "Este bot no pone límites diarios."
+USAGE_ADMIN = "Como administrador, los límites no se te aplican."

@@ -12,20 +12,24 @@ HELP = (
     "我能做这些：\n\n"
     "💬 聊天 —— 随便写点什么，例如“给一只灰猫起三个名字”。我会记住这个聊天里最近的几条消息。\n"
     "🌐 /translate french 早上好 —— 翻译成用英文、用它自己的名字（Deutsch）、用代码（fr、fra_Latn）"
-    "或用 源>目标（de>fr）指定的语言。回复一条消息或一个 .txt 文件并发送 /translate 即可翻译它；"
+    "或用 源>目标（de>fr）指定的语言。回复一条消息或一个文档并发送 /translate 即可翻译它；"
     "不指定语言时，我会翻译成你的语言。原文的语言由我自动识别。\n"
     "/language spanish —— 设置未指定语言时 /translate 使用的目标语言\n"
-    "📝 /summarize 你的文本 —— 或回复一条消息或一个 .txt 文件并发送 /summarize，或转发给我一条长消息。"
+    "📝 /summarize 你的文本 —— 或回复一条消息或一个文档并发送 /summarize，或转发给我一条长消息。"
     "/summarize short 或 /summarize long 设置摘要长度。\n"
     "🔗 /similar 猫坐在垫子上 | 小猫坐在地毯上 —— 两句话的意思有多接近\n"
     "🔎 /find 会议是什么时候 —— 这个聊天里与你的话意思最接近的消息\n"
     "📷 发一张照片（或图片文件）—— 我会标出并数出其中的物体\n"
     "✂️ /segment —— 作为照片的说明或回复照片：把照片的各个区域涂成不同颜色\n"
     "🖼 /caption —— 作为照片的说明或回复照片：用一句话描述照片\n"
+    "📄 文档（PDF、Word、HTML、Markdown、纯文本）—— 回复文档，或发送文档时把命令写在说明里："
+    "/summarize、/translate german（译文也会以文件发回）、/find 截止日期（最接近的段落）、"
+    "/ask 截止日期是哪天？（回答会注明用到的页码）\n"
     "❓ /ask 有几个人？—— 作为照片的说明或回复照片：回答关于照片的问题\n"
     "/reset —— 忘记我们的对话（以及为 /find 保存的消息）\n"
     "/cancel —— 取消你仍在等待的请求\n"
     "/status —— 哪些 worker 在线、在什么设备上，以及有多少任务在等待\n"
+    "/usage —— 你今天用了多少每日额度，以及何时重置\n"
     "\n"
     "🎙 语音消息、音频文件和圆形视频 —— 我会分段回复其中说了什么"
     "（时长以管理者设定的上限为准，使用本地 Bot API 服务器时可达数小时）。"
@@ -41,13 +45,22 @@ HELP = (
     "每条消息都只会得到一个回答；我工作时你会看到“正在输入…”。"
 )
 
+# 机器人的管理员（ADMIN_USERS）发送 /help 时附加在后面。
+ADMIN_HELP = (
+    "\n\n🔑 管理员命令：\n"
+    "/allow 123456 或 /allow @用户名 —— 立即允许某个用户使用（也可以用 /allow 回复他的消息）；只发 /allow "
+    "显示谁可以使用机器人，/allow everyone 向所有人开放\n"
+    "/deny 123456 或 /deny @用户名 —— 立即禁止某个用户使用；/deny everyone 让机器人变为私有\n"
+    "/stats —— 每个技能的任务、延迟和错误，队列，以及今天的用量"
+)
+
 QUEUED = "⏳ 排队中 —— 第 {position} 位{eta}"
 QUEUED_ETA = "，大约 {duration}"
 
 RESET_DONE = "🧹 好了：我已经忘记了我们的对话。想聊点什么？"
 
 TRANSLATE_USAGE = (
-    "告诉我要翻译什么：/translate french 早上好，或回复一条消息或一个 .txt 文件并发送 /translate german。"
+    "告诉我要翻译什么：/translate french 早上好，或回复一条消息或一个文档并发送 /translate german。"
     "不指定语言时，我会翻译成你的语言（见 /language）。"
 )
 
@@ -65,18 +78,20 @@ LANGUAGE_NOW = "🌐 未指定语言时，/translate 会翻译成{name}（{code}
 LANGUAGE_SET = "🌐 好了：未指定语言时，/translate 现在会翻译成{name}（{code}）。"
 
 SUMMARIZE_USAGE = (
-    "告诉我要总结什么：/summarize 你的文本，或回复一条消息或一个 .txt 文件并发送 /summarize，"
+    "告诉我要总结什么：/summarize 你的文本，或回复一条消息或一个文档并发送 /summarize，"
     "或转发给我一条长消息。加上 short 或 long 设置长度：/summarize short ..."
 )
 
-DOCUMENT_TOO_BIG = "📄 这个文件太大了。请发送小于 1 MB 的纯文本文件，或者只发你需要的部分。"
+DOCUMENT_TOO_BIG = "📄 这个文件超过了 {megabytes} MB，超出我能读的大小。请发一个小一些的，或者只发你需要的部分。"
+FIND_DOCUMENT_USAGE = "🔎 告诉我要在文档里找什么，例如 /find 截止日期"
+ASK_DOCUMENT_USAGE = "❓ 问一个关于文档的问题，例如 /ask 截止日期是哪天？"
 
 GROUP_NOT_ALLOWED = ("抱歉，这个 Pipegram 机器人没有在本群启用。"
                      "它的主人可以把本群的 ID（{chat_id}）加入 ALLOWED_GROUPS。")
 
 NOT_ALLOWED = (
-    "抱歉，这是一个私人 Pipegram 机器人，你的账号不在它的用户名单上。"
-    "请让它的主人把你的 Telegram ID（{user_id}）加入 ALLOWED_USERS。"
+    "抱歉，你的账号不能使用这个 Pipegram 机器人。如果你应该可以使用，请让机器人的主人放行："
+    "他只需发送 /allow {user_id}。"
 )
 
 TOO_FAST = "🐢 一分钟内超过 {limit} 条消息了，所以我跳过了一些。请等一分钟，再发送你仍需要的内容。"
@@ -89,7 +104,8 @@ NOTHING_TO_CANCEL = "你没有在等待的请求，所以没有什么可取消�
 
 UNKNOWN_COMMAND = "我不认识命令 {command}。发送 /help 查看我能做什么。"
 
-TEXT_FILE_HINT = "📄 收到你的文件了。回复它并发送 /summarize，或 /translate 加一种语言，我就会读它。"
+TEXT_FILE_HINT = ("📄 收到你的文件了。回复它并发送 /summarize、/translate 加一种语言、/find 加几个词"
+                  "或 /ask 加一个问题，或者重新发送它并把其中一个命令写在说明里。")
 
 VISION_USAGE = "📷 发给我一张照片，并以 /segment、/caption 或 /ask 加问题作为说明，或者用其中一个命令回复一张照片。"
 
@@ -145,17 +161,18 @@ SPEECHLANG_AUTO = "🗣 好的：我会自动识别每段录音的语言。"
 
 COMMANDS = [
     ("translate", "翻译文本：/translate french 早上好"),
-    ("summarize", "总结文本、回复的消息或 .txt 文件"),
+    ("summarize", "总结文本、回复的消息或文档"),
     ("similar", "比较两句话：A | B"),
     ("find", "按意思搜索本聊天的消息"),
     ("segment", "给照片的区域上色：说明或回复 /segment"),
     ("caption", "描述照片：说明或回复 /caption"),
-    ("ask", "询问照片：/ask 这是什么品种的狗？"),
+    ("ask", "询问照片或文档：/ask 这是什么品种？"),
     ("language", "/translate 的默认语言"),
     ("help", "我能做什么，附示例"),
     ("reset", "忘记我们的对话"),
     ("cancel", "取消你在等待的请求"),
     ("status", "在线的 worker 和等待的任务"),
+    ("usage", "你今天的用量和剩余额度"),
     ("say", "朗读文本：/say hello there"),
     ("transcribe", "录音的文字稿：回复录音并发送 /transcribe"),
     ("srt", "录音的字幕：回复录音并发送 /srt"),
@@ -183,8 +200,47 @@ LENGTH_BUTTONS = {"short": "短", "normal": "正常", "long": "长"}
 SETTING_SAVED = "已保存"
 SETTING_STALE = "这个按钮已过期。发送 /settings 获取新的按钮。"
 
-STATS_COMMAND = ("stats", "每个技能的任务、延迟和错误（仅管理员）")
+ADMIN_COMMANDS = [
+    ("stats", "任务、延迟、错误和今天的用量（仅管理员）"),
+    ("allow", "允许用户使用：/allow 123456 或 /allow @用户名"),
+    ("deny", "禁止用户使用：/deny 123456 或 /deny @用户名"),
+]
 STATS_ONLY_ADMINS = "抱歉，只有机器人的管理员才能查看 /stats。"
 STATS_HEADER = "📊 每个技能的任务（延迟 = 等待 + 运行，统计最近 {keep} 个任务）："
 STATS_LINE = "• {skill}：任务 {jobs}，错误 {errors}，p50 {p50}，p95 {p95}"
 STATS_NONE = "还没有完成的任务。"
+STATS_USAGE_HEADER = "👥 今天的用量（每日额度将在 {reset} 后重置）："
+STATS_USAGE_LINE = "• {family}：共 {total}，{users} 个用户，额度 {limit}，{full} 人已用完；最多：{top}"
+STATS_NO_LIMIT = "无"
+STATS_USAGE_NONE = "今天还没有人使用机器人。"
+
+ACCESS_ONLY_ADMINS = "抱歉，只有机器人的管理员可以使用 /allow 和 /deny。"
+ACCESS_OPEN = "🔓 机器人是开放的：除了这些被禁止的用户，所有人都可以使用：{denied}。"
+ACCESS_PRIVATE = "🔒 机器人是私有的：只有管理员和这些用户可以使用：{allowed}。\n被禁止：{denied}。"
+ACCESS_USAGE = ("/allow 123456 或 /allow @用户名 允许一个用户使用，/deny 禁止一个用户（也可以用其中任一命令回复他的"
+                "消息）。/allow everyone 向除被禁止者以外的所有人开放；/deny everyone 让它重新变为私有。更改立即生效。")
+ACCESS_NOBODY = "无人"
+ACCESS_MORE = " 等另外 {count} 人"
+ACCESS_ALLOWED = "✅ {user} 现在可以使用机器人了。"
+ACCESS_NOW_PRIVATE = " 机器人原先对所有人开放；从现在起只有管理员和名单上的用户可以使用（/allow everyone 可重新开放）。"
+ACCESS_DENIED = "⛔ {user} 不能再使用机器人了。他已经在排队的请求仍会得到回答。"
+ACCESS_DENY_ADMIN = "{user} 是管理员（ADMIN_USERS），管理员始终可以使用机器人。请先把他从 ADMIN_USERS 中移除。"
+ACCESS_OPENED = "🔓 机器人已开放：现在所有人都可以使用，除了你禁止的 {denied} 个用户。"
+ACCESS_CLOSED = "🔒 机器人已设为私有：现在只有管理员和名单上的 {count} 个用户可以使用。"
+ACCESS_UNKNOWN_USERNAME = ("我不认识 {name}：只有当用户给我发过消息，我才知道他的用户名，而机器人无法查找用户。请让他"
+                           "给我发任意一条消息（我会拒绝，没关系），然后再试一次；或者使用他的数字 ID，我的拒绝消息里"
+                           "会显示给他。")
+
+QUOTA_FAMILIES = {"messages": "💬 消息", "audio": "🎙 音频分钟数", "images": "🖼 图片"}
+QUOTA_UNITS = {"messages": "条消息", "audio": "分钟音频", "images": "张图片"}
+QUOTA_REACHED = ("⛔ 你今天的 {limit} {unit}额度已经用完。{reset} 后每日额度重置（UTC 00:00），届时可以继续使用；"
+                 "/usage 显示你还剩多少。")
+QUOTA_AUDIO_TOO_LONG = ("⛔ 这段录音长 {need} 分钟，而你今天的 {limit} 分钟音频额度只剩 {left} 分钟。请发送更短的录音，"
+                        "或等待 {reset}，届时每日额度重置（UTC 00:00）。")
+QUOTA_LOW = "ℹ️ 你今天的 {limit} {unit}额度还剩 {left}；将在 {reset} 后重置（UTC 00:00）。"
+USAGE_HEADER = "📊 你今天的用量："
+USAGE_LINE = "{family}：已用 {used} / {limit}，剩余 {left}"
+USAGE_UNLIMITED_LINE = "{family}：{used}，不限"
+USAGE_RESETS = "每日额度将在 {reset} 后重置（UTC 00:00）。"
+USAGE_NO_LIMITS = "这个机器人没有设置每日额度。"
+USAGE_ADMIN = "你是管理员，不受额度限制。"

@@ -81,3 +81,33 @@ def lease_holder_key(node: str) -> str:
 def reply_progress_key(reply_key: str) -> str:
     """A reply being sent (hash: job, text, parse_mode, sent): a redelivery continues it instead of starting over."""
     return f"{PREFIX}:reply-progress:{reply_key}"
+
+
+def access_allowed_key() -> str:
+    """User ids allowed to use the bot (set): seeded from ALLOWED_USERS, changed by /allow and /deny."""
+    return f"{PREFIX}:access:allowed"
+
+
+def access_denied_key() -> str:
+    """User ids an admin denied (set); a seeded id stays out across restarts until /allow lets it in again."""
+    return f"{PREFIX}:access:denied"
+
+
+def access_mode_key() -> str:
+    """"list" once the bot is private (ALLOWED_USERS, /allow, /deny everyone), "open" after /allow everyone."""
+    return f"{PREFIX}:access:mode"
+
+
+def username_ids_key() -> str:
+    """Usernames (lower case, without @) of users who wrote to the bot → their ids (hash), for /allow @name."""
+    return f"{PREFIX}:usernames"
+
+
+def user_names_key() -> str:
+    """User ids → their last known username (hash), to show ids as @names in lists."""
+    return f"{PREFIX}:user-names"
+
+
+def usage_key(day: int, family: str) -> str:
+    """One UTC day's use of a quota family ("messages", "audio" in seconds, "images"): hash user id → amount."""
+    return f"{PREFIX}:usage:{day}:{family}"

@@ -56,9 +56,16 @@ class Settings(BaseSettings):
     pipegram_recent_ttl: int = 7 * 24 * 3600
     pipegram_max_waiting: int = 5
     pipegram_user_rate: int = 30
+    # Daily quotas per user, reset at 00:00 UTC (0: no limit); admins are counted but never limited (bot/quotas.py).
+    pipegram_quota_messages: int = Field(default=0, ge=0)
+    pipegram_quota_audio_minutes: float = Field(default=0, ge=0)
+    pipegram_quota_images: int = Field(default=0, ge=0)
     pipegram_detection_threshold: float = 0.5
     pipegram_max_image_pixels: int = 40_000_000
     pipegram_max_audio_s: float = 600
+    # Documents (/summarize, /translate, /find, /ask on a PDF, DOCX, HTML...): the most pages and characters read.
+    pipegram_document_max_pages: int = 100
+    pipegram_document_max_chars: int = 200_000
     # A "queued" status message is sent when the expected wait is at least this long (0: always).
     pipegram_status_after_s: float = 2.0
     # How often "typing…" / "sending a voice note…" is renewed while a job runs (Telegram shows it ~5 s).
@@ -134,10 +141,6 @@ class Settings(BaseSettings):
         if self.telegram_bot_token is None:
             raise ConfigError("TELEGRAM_BOT_TOKEN is not set (or run `pipegram up`, which starts the emulator)")
         return self.telegram_bot_token.get_secret_value()
-
-    def user_allowed(self, user_id: int | None) -> bool:
-        """Whether ALLOWED_USERS lets this user in (empty means everyone)."""
-        return not self.allowed_users or user_id in self.allowed_users
 
     def is_admin(self, user_id: int | None) -> bool:
         """Whether ADMIN_USERS names this user (empty means nobody)."""

@@ -1,17 +1,32 @@
-"""A job's text: typed, quoted from a replied-to message, or read from a plain-text document; bounded."""
+"""A job's text: typed, quoted from a replied-to message, or read from a document (workers/documents.py); bounded."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from shared.jobs import Job
+from workers.documents import Document, cut_notice, read_document
 from workers.skill import BadInput, SkillContext
 
 
-def job_text(job: Job, ctx: SkillContext, limit: int, advice: str) -> str:
-    """The text to work on: the job's own, or its document's, at most `limit` characters."""
-    text = job.text
-    if not text.strip() and job.file_id:
-        text = _decode(ctx.download(job.file_id))
-    return check_length(text, limit, advice)
+@dataclass(frozen=True)
+class JobText:
+    """The text to work on, and the document it was read from, if any."""
+
+    text: str
+    document: Document | None = None
+
+    def notice(self, language: str) -> str:
+        """A line saying how much of a long document was read; empty for typed text and whole documents."""
+        return cut_notice(self.document, language) if self.document else ""
+
+
+def job_text(job: Job, ctx: SkillContext, limit: int, advice: str) -> JobText:
+    """The job's own text (at most `limit` characters), or its document's first `limit` characters."""
+    if job.file_id and not job.text.strip():
+        document = read_document(job, ctx, limit)
+        return JobText(document.text, document)
+    return JobText(check_length(job.text, limit, advice))
 
 
 def check_length(text: str, limit: int, advice: str) -> str:
@@ -20,11 +35,3 @@ def check_length(text: str, limit: int, advice: str) -> str:
     if len(text) > limit:
         raise BadInput(f"That text is {len(text):,} characters long; I can take at most {limit:,} at once. {advice}")
     return text
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInput("I can only read plain-text files in UTF-8 (.txt, .md). "
-                       "Save the document as plain text, or paste the text into a message.") from None

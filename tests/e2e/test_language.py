@@ -8,6 +8,7 @@ from bot import texts
 from emulator.client import EmulatorClient
 from tests.e2e.conftest import Stack
 from tests.sounds import spoken
+from workers import texts as worker_texts
 from workers.tiny import WORDS
 
 pytestmark = pytest.mark.e2e
@@ -92,14 +93,20 @@ def test_summarize_typed_text_a_reply_and_a_forwarded_long_message(stack: Stack)
     assert ask(client, 7104, "/summarize") == texts.SUMMARIZE_USAGE
 
 
-def test_summarize_a_50000_character_document_and_refuse_a_100000_one(stack: Stack) -> None:
+def test_summarize_a_50000_character_document_and_read_only_the_start_of_a_100000_one(stack: Stack) -> None:
     client = stack.client
     document = send_document(client, 7105, prose(50_000))
-    assert ask(client, 7105, "/summarize short", reply_to_message_id=document).startswith("📝 Summary:\n")
+    summary = ask(client, 7105, "/summarize short", reply_to_message_id=document)
+    assert summary.startswith("📝 Summary:\n") and "✂️" not in summary
     document = send_document(client, 7105, prose(100_000))
-    refusal = ask(client, 7105, "/summarize", reply_to_message_id=document)
-    assert "100,000 characters long" in refusal and "80,000" in refusal
-    assert ask(client, 7105, "/translate fr", reply_to_message_id=document).startswith("That text is 100,000")
+    cut = worker_texts.DOCUMENT_CUT["paragraph"]
+    summary = ask(client, 7105, "/summarize", reply_to_message_id=document)
+    assert summary.startswith("📝 Summary:\n") and summary.endswith(cut.format(chars="80,000"))
+    asked = client.send_text("/translate fr", user_id=7105, reply_to_message_id=document)
+    translated, file = client.wait_for_replies(7105, 2, after=asked["message_id"], timeout=90)
+    assert translated["message"]["text"].startswith("🌐 From English to French:\n")
+    assert translated["message"]["text"].endswith(cut.format(chars="10,000"))
+    assert file["message"]["document"]["file_name"] == "notes.fr.txt"
     assert ask(client, 7105, "/similar the cat | the cat").startswith("🔗 Similarity 1.00")  # still serving
 
 

@@ -1,4 +1,8 @@
-"""Chat: the user's message and the chat's recent turns → a text-generation model → the answer."""
+"""Chat: the user's message and the chat's recent turns → a text-generation model → the answer.
+
+A question about a document comes from the find skill with its closest passages (options["document"]): they go
+into the user's turn, and the answer names the pages they came from.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from shared.jobs import Job
 from workers.history import load_history, remember
 from workers.language_id import detect
 from workers.models import ModelSpec
+from workers.passages import question_prompt, sources_line
 from workers.skill import BadInput, Reply, SkillContext
 
 TASK = "text-generation"
@@ -49,7 +54,9 @@ def preprocess(job: Job, ctx: SkillContext) -> Prompt:
         raise BadInput("I can only chat about text. Send me a message with some words in it.")
     length = job.options.get("length", "normal")
     detected = detect(text)
-    return Prompt([*load_history(ctx.redis, job.chat_id), {"role": "user", "content": text}],
+    document = job.options.get("document")
+    content = question_prompt(text, document) if document else text
+    return Prompt([*load_history(ctx.redis, job.chat_id), {"role": "user", "content": content}],
                   length if length in LENGTH_SHARE else "normal",
                   detected.language.name if detected is not None and detected.likely else "")
 
@@ -95,7 +102,8 @@ def postprocess(answer: str, job: Job, ctx: SkillContext) -> Reply:
              settings.pipegram_history_turns * 2, settings.pipegram_history_ttl)
     notice = CUT_NOTICE.format(limit=MAX_MESSAGE_CHARS) if len(message) > MAX_MESSAGE_CHARS else ""
     followups = (job.followup("say", answer),) if job.options.get("speak") else ()
-    return Reply(text=notice + answer, followups=followups)
+    sources = f"\n\n{sources_line(job.options['document'], job.language)}" if job.options.get("document") else ""
+    return Reply(text=notice + answer + sources, followups=followups)
 
 
 def fit_window(pipe: Any, conversation: Conversation, answer_tokens: int,

@@ -1,4 +1,4 @@
-"""Summarize: a text (typed, replied to, forwarded, or a .txt document) → a summary, in stages when it is long.
+"""Summarize: a text (typed, replied to, forwarded, or a document) → a summary, in stages when it is long.
 
 A text longer than the model's window is cut at sentences into pieces that fit; each piece is summarised, the
 summaries are joined and summarised again, until one piece remains for the final summary at the asked length.
@@ -49,6 +49,15 @@ class Summary:
     text: str
     length: str = "medium"
     language: str = ""  # the English name of the text's language when detected with confidence, for chat models
+    notice: str = ""  # how much of a long document was read
+
+
+@dataclass(frozen=True)
+class Summarized:
+    """A summary, and the notice of its input."""
+
+    text: str
+    notice: str = ""
 
 
 WARMUP = Summary("Pipegram answers every message exactly once. It runs on its owner's own machines.", "short")
@@ -56,19 +65,20 @@ WARMUP = Summary("Pipegram answers every message exactly once. It runs on its ow
 
 def preprocess(job: Job, ctx: SkillContext) -> Summary:
     """The text and the length; BadInput when there is nothing to summarise or far too much."""
-    text = job_text(job, ctx, MAX_CHARS, "Send the part you care about most, or split it into a few documents.")
+    read = job_text(job, ctx, MAX_CHARS, "Send the part you care about most, or split it into a few documents.")
+    text = read.text
     if not text:
         raise BadInput("Send the text to summarise after the command (/summarize your text), "
                        "reply /summarize to a message or a .txt document, or forward me a long message.")
     length = job.options.get("length", "medium")
     detected = detect(text)
-    return Summary(text, length if length in LENGTHS else "medium",
-                   detected.language.name if detected is not None and detected.likely else "")
+    language = detected.language.name if detected is not None and detected.likely else ""
+    return Summary(text, length if length in LENGTHS else "medium", language, read.notice(job.language))
 
 
-def forward(model: TextModel, batch: list[Summary], spec: ModelSpec) -> list[str]:
+def forward(model: TextModel, batch: list[Summary], spec: ModelSpec) -> list[Summarized]:
     """One summary per text."""
-    return [summarize(model, item, spec) for item in batch]
+    return [Summarized(summarize(model, item, spec), item.notice) for item in batch]
 
 
 def summarize(model: TextModel, item: Summary, spec: ModelSpec) -> str:
@@ -86,6 +96,7 @@ def summarize(model: TextModel, item: Summary, spec: ModelSpec) -> str:
     return model.run([final], spec)[0]
 
 
-def postprocess(summary: str, job: Job, ctx: SkillContext) -> Reply:
-    """The summary under a line saying what it summarises."""
-    return Reply(text=f"📝 Summary:\n{summary.strip() or '…'}")
+def postprocess(summary: Summarized, job: Job, ctx: SkillContext) -> Reply:
+    """The summary under a line saying what it summarises (and over one saying how much of a long document)."""
+    notice = f"\n\n{summary.notice}" if summary.notice else ""
+    return Reply(text=f"📝 Summary:\n{summary.text.strip() or '…'}{notice}")
