@@ -29,8 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from emulator.client import EmulatorClient  # noqa: E402
-from tests.e2e.conftest import start_stack  # noqa: E402
-from tests.processes import PIPEGRAM, free_port, start, start_redis, wait_until  # noqa: E402
+from pipegram.ports import free_port  # noqa: E402
+from pipegram.stack import PIPEGRAM, start, start_redis, start_stack, wait_until  # noqa: E402
 
 TEXT = "hello there, how are you today?"
 

@@ -8,7 +8,15 @@ import signal
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot import (
     access,
@@ -48,6 +56,7 @@ def build_application(settings: Settings) -> Application:
         .build()
     )
     application.bot_data["settings"] = settings
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, ignore_edit), group=-2)
     application.add_handler(TypeHandler(Update, handlers.refuse_strangers), group=-1)
     application.add_handlers([
         CommandHandler("start", handlers.start),
@@ -88,6 +97,11 @@ def build_application(settings: Settings) -> Application:
     ])
     application.add_error_handler(handlers.on_error)
     return application
+
+
+async def ignore_edit(update: Update, context: object) -> None:
+    """Edits are ignored by design: CommandHandler takes edited messages too, and would run a command twice."""
+    raise ApplicationHandlerStop
 
 
 async def serve(application: Application, settings: Settings) -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
+import secrets
 from collections.abc import Coroutine
 from typing import Any
 
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT_S = 30
 MAX_BACKOFF_S = 10.0
 UNQUEUED = "unqueued_updates"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 class NotQueued(Exception):
@@ -87,12 +90,19 @@ async def poll(application: Application, stop: asyncio.Event) -> None:
 
 
 async def serve_webhook(application: Application, settings: Settings, stop: asyncio.Event) -> None:
-    """Receive updates on WEBHOOK_URL; answer 503 until an update's job is stored."""
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    """Receive updates on WEBHOOK_URL; answer 503 until an update's job is stored.
+
+    Only Telegram knows the secret (WEBHOOK_SECRET, or one made for this run and given to setWebhook), so a forged
+    POST, which could claim any user and any chat, is refused.
+    """
+    secret = webhook_secret(settings)
     path = "/" + settings.webhook_url.split("://", 1)[-1].partition("/")[2] if settings.webhook_url else "/"
 
     async def receive(request: web.Request) -> web.Response:
-        if secret and request.headers.get("X-Telegram-Bot-Api-Secret-Token") != secret:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, secret.encode()):
+            metrics.REFUSED.labels("webhook_secret").inc()
+            log.warning("refused a webhook POST without the secret header (from %s)", request.remote)
             return web.Response(status=403)
         update = Update.de_json(await request.json(), application.bot)
         return web.Response(status=200 if await handle(application, update) else 503)
@@ -114,6 +124,13 @@ async def serve_webhook(application: Application, settings: Settings, stop: asyn
         raise
     finally:
         await runner.cleanup()
+
+
+def webhook_secret(settings: Settings) -> str:
+    """WEBHOOK_SECRET, or a new random one: Telegram sends it back in a header with every update."""
+    if settings.webhook_secret:
+        return settings.webhook_secret.get_secret_value()
+    return secrets.token_urlsafe(32)  # 43 of the 1-256 characters A-Z a-z 0-9 _ - that setWebhook allows
 
 
 def parse_updates(raw: list[dict], application: Application, offset: int | None) -> tuple[list[Update], int | None]:

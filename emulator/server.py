@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from emulator import botapi, control, media
+from emulator import LOCAL_TOKEN, botapi, control, media
 from emulator.state import (
     BotState,
     Registry,
@@ -31,7 +31,6 @@ from emulator.state import (
 )
 from emulator.validate import ApiError, param_int
 from emulator.webhook import Notifier, WebhookDelivery
-from pipegram import LOCAL_TOKEN
 
 log = logging.getLogger("emulator")
 REGISTRY = web.AppKey("registry", Registry)

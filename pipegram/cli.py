@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipegram import LOCAL_TOKEN
+from emulator import LOCAL_TOKEN
 from shared.settings import ConfigError, Settings
 from shared.skills import QUEUES
 
@@ -39,7 +39,12 @@ def cmd_emulator(args: argparse.Namespace) -> None:
     from emulator.server import run_emulator
     from shared.settings import get_settings
 
-    run_emulator(host=args.host, port=args.port or get_settings().pipegram_emulator_port, token=args.token,
+    if args.token:
+        sys.exit("pipegram: --token would show the token to everyone on this machine (ps); "
+                 "set EMULATOR_TOKEN in the environment or .env instead")
+    settings = get_settings()
+    token = settings.emulator_token.get_secret_value() if settings.emulator_token else None
+    run_emulator(host=args.host, port=args.port or settings.pipegram_emulator_port, token=token,
                  local=args.local, files_dir=args.files_dir)
 
 
@@ -86,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     emulator = sub.add_parser("emulator", help="run the Telegram Bot API emulator")
     emulator.add_argument("--host", default="127.0.0.1")
     emulator.add_argument("--port", type=int, help="default PIPEGRAM_EMULATOR_PORT (8081)")
-    emulator.add_argument("--token", help="accept only this token (default: any well-formed token)")
+    emulator.add_argument("--token", help=argparse.SUPPRESS)  # refused: EMULATOR_TOKEN, out of `ps`
     emulator.add_argument("--local", action="store_true",
                           help="act as Telegram's Bot API server run with --local: files up to 2,000 MB, "
                                "getFile answers an absolute path (set TELEGRAM_LOCAL_MODE=true on bot and workers)")

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import redis
 
+from emulator import LOCAL_TOKEN
 from emulator.client import EmulatorClient
-from pipegram import LOCAL_TOKEN, rundir
+from pipegram import rundir
 from pipegram.output import Child, Event, start_child
 from pipegram.ports import free_port, free_ports, port_free
 from pipegram.redisdb import foreign_keys, probe, reason, shown
@@ -92,7 +93,8 @@ class Up:
                 say(f"Redis      {named}, the default (REDIS_URL chooses another)")
                 self.env["REDIS_URL"] = url
                 return
-            why = f"{named} holds keys Pipegram did not create (e.g. {foreign[0]!r}); REDIS_URL={url} would use it"
+            why = (f"{named} holds keys Pipegram did not create (e.g. {foreign[0]!r}); "
+                   f"REDIS_URL={shown(url)} would use it")
         else:
             why = f"{named} does not answer ({problem})"
         if not shutil.which("redis-server"):

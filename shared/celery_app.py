@@ -1,7 +1,11 @@
-"""The Celery app both sides share, and `enqueue`, the bot's only way to start work."""
+"""The Celery app both sides share, and `enqueue`, the bot's only way to start work.
+
+The app is built on first use, not on import: importing this module reads no settings and opens nothing.
+"""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from celery import Celery
@@ -37,8 +41,13 @@ def soft_shutdown_s(settings: Settings) -> float:
     return max(0.5, settings.pipegram_shutdown_grace_s - HANDBACK_S)
 
 
-def make_celery(settings: Settings) -> Celery:
-    """A Celery app on Redis: JSON only, acks after the reply, one job reserved at a time."""
+def make_celery(settings: Settings | str) -> Celery:
+    """A Celery app on Redis: JSON only, acks after the reply, one job reserved at a time.
+
+    A plain URL (a test's own Redis) stands for the default settings on that Redis.
+    """
+    if isinstance(settings, str):
+        settings = Settings(_env_file=None, redis_url=settings)  # type: ignore[call-arg]
     app = Celery("pipegram", broker=sentinel.broker_url(settings) if settings.sentinels else settings.redis_url)
     app.conf.update(
         task_serializer="json",
@@ -67,9 +76,20 @@ def make_celery(settings: Settings) -> Celery:
     return app
 
 
-app = make_celery(get_settings())
+@cache
+def get_app() -> Celery:
+    """The process's Celery app, on REDIS_URL (or the Sentinels); built once, when first needed."""
+    return make_celery(get_settings())
 
 
 def enqueue(job: Job) -> None:
     """Put a job on its skill's queue, by task name: the bot never imports the workers."""
-    app.send_task(task_name(job.skill), args=[job.encode()], queue=SKILL_QUEUES[job.skill])
+    payload = job.encode()
+    get_app().send_task(task_name(job.skill), args=[payload], queue=SKILL_QUEUES[job.skill],
+                        argsrepr=shown_in_events(payload), kwargsrepr="{}")
+
+
+def shown_in_events(payload: dict[str, Any]) -> str:
+    """What task events (Flower, `celery events`) and Celery's logs show of a job: its id and skill, never the
+    user's words, file or chat."""
+    return f"job {str(payload.get('job_id'))[:64]} ({str(payload.get('skill'))[:32]})"

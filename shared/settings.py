@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: SecretStr | None = None
+    # `pipegram emulator`: accept only this bot token (default: any well-formed one). Never a command-line flag.
+    emulator_token: SecretStr | None = None
     pipegram_cache_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "pipegram")
     pipegram_history_turns: int = 8
     pipegram_history_ttl: int = 7 * 24 * 3600

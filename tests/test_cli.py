@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
 
+import httpx
 import redis
 
+from emulator.client import EmulatorClient
 from pipegram.ports import free_port
 from shared.keys import prefs_key
-from tests.processes import PIPEGRAM, ROOT, taken_port
+from tests.processes import PIPEGRAM, ROOT, start, taken_port
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -35,10 +38,28 @@ def test_a_missing_models_file_is_reported_plainly(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_help_lists_every_command() -> None:
+def test_help_lists_every_command_with_a_line_of_its_own() -> None:
     result = run("--help")
-    for command in ("up", "bot", "worker", "emulator", "chat", "models"):
-        assert command in result.stdout
+    listed = re.findall(r"^    ([a-z]+) +\S", result.stdout, flags=re.MULTILINE)  # a command, then its help
+    assert listed == ["up", "bot", "worker", "status", "emulator", "chat", "models"], result.stdout
+
+
+def test_the_emulator_takes_its_token_from_the_environment_never_the_command_line() -> None:
+    result = run("emulator", "--token", "1:on-the-command-line")
+    assert result.returncode == 1 and "set EMULATOR_TOKEN" in result.stderr
+    assert "1:on-the-command-line" not in result.stderr and "--token" not in run("emulator", "--help").stdout
+
+
+def test_an_emulator_given_emulator_token_serves_that_bot_only(tmp_path: Path) -> None:
+    port = free_port()
+    emulator = start("emulator", [*PIPEGRAM, "emulator", "--port", str(port)], tmp_path,
+                     {"EMULATOR_TOKEN": "5:only-this-bot"})
+    try:
+        EmulatorClient(f"http://127.0.0.1:{port}", "5:only-this-bot").wait_until_up(30)
+        assert httpx.get(f"http://127.0.0.1:{port}/bot5:only-this-bot/getMe").json()["ok"]
+        assert httpx.get(f"http://127.0.0.1:{port}/bot6:another-bot/getMe").status_code == 401
+    finally:
+        emulator.stop()
 
 
 def test_a_taken_metrics_port_stops_up_the_bot_and_the_worker_at_start(tmp_path: Path) -> None:

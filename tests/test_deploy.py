@@ -49,10 +49,18 @@ def test_compose_runs_redis_with_aof_a_gpu_worker_and_the_bot(docker_config: Pat
     assert services["bot"]["depends_on"]["redis"]["condition"] == "service_healthy"
 
 
-def test_flower_is_an_optional_profile(docker_config: Path) -> None:
+def test_flower_is_an_optional_profile_on_this_host_only_behind_a_login(docker_config: Path) -> None:
     result = compose_config(docker_config, "--profile", "monitoring", TELEGRAM_BOT_TOKEN="1:x")
     assert result.returncode == 0, result.stderr
-    assert "flower" in json.loads(result.stdout)["services"]
+    flower = json.loads(result.stdout)["services"]["flower"]
+    assert [(port["host_ip"], port["published"]) for port in flower["ports"]] == [("127.0.0.1", "5555")]
+    assert flower["environment"]["FLOWER_BASIC_AUTH"] == ""
+    container_runs = [part.replace("$$", "$") for part in flower["command"]]  # compose's escape, undone
+    refused = subprocess.run(container_runs, capture_output=True, text=True, env={"FLOWER_BASIC_AUTH": ""})
+    assert refused.returncode == 1 and "set FLOWER_BASIC_AUTH=user:password" in refused.stderr
+    with_login = compose_config(docker_config, "--profile", "monitoring", TELEGRAM_BOT_TOKEN="1:x",
+                                FLOWER_BASIC_AUTH="ops:pw")
+    assert json.loads(with_login.stdout)["services"]["flower"]["environment"]["FLOWER_BASIC_AUTH"] == "ops:pw"
 
 
 def test_bot_and_worker_are_probed_on_healthz_and_expose_metrics(docker_config: Path) -> None:

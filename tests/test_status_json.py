@@ -20,7 +20,7 @@ from workers.presence import announce
 def test_status_json_counts_waiting_and_held_jobs_and_names_the_holder(own_redis_url: str) -> None:
     settings = Settings(_env_file=None, redis_url=own_redis_url)
     app = make_celery(settings)
-    jobs = [Job("chat", chat_id=40 + n, user_id=40 + n, message_id=n) for n in range(3)]
+    jobs = [Job(skill="chat", chat_id=40 + n, user_id=40 + n, message_id=n) for n in range(3)]
     for job in jobs:
         app.send_task(task_name("chat"), args=[job.encode()], queue="text")
     r = redis.Redis.from_url(own_redis_url)

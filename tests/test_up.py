@@ -13,7 +13,7 @@ import redis
 from pipegram.output import Event, events_of, pump
 from pipegram.up import Up
 from shared.settings import ConfigError, Settings
-from tests.processes import redis_answers, taken_port
+from tests.processes import redis_answers, start_redis, taken_port
 
 
 def up_with(tmp_path: Path, explicit: set[str], **values: object) -> Up:
@@ -109,3 +109,18 @@ def test_every_line_goes_to_the_log_file_and_with_verbose_to_the_terminal(tmp_pa
         shown = [event.value for event in events.queue if event.kind == "show"]
         assert shown == ([f"bot      | {line.decode().rstrip()}" for line in lines] if verbose else [])
         assert [event.value for event in events.queue if event.kind == "bot_up"] == ["pipegram_bot"]
+
+
+@pytest.mark.parametrize("explicit", [{"redis_url"}, set()], ids=["named by the user", "a default with other keys"])
+def test_up_never_prints_a_redis_password(tmp_path: Path, explicit: set[str],
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    server, url = start_redis(tmp_path, password="hunter2-not-for-the-terminal")
+    redis.Redis.from_url(url).set("session:42", "another application's")
+    up = up_with(tmp_path, explicit, redis_url=url)
+    try:
+        up.redis()
+    finally:
+        up.stop()
+        server.stop()
+    printed = capsys.readouterr().out
+    assert ":***@127.0.0.1" in printed and "hunter2" not in printed

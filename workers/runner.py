@@ -108,7 +108,9 @@ def run_job(state: WorkerState, payload: Any) -> None:
     try:
         job = Job.decode(payload)
     except BadJob as exc:
-        log.error("dropped a malformed job: %s", exc)
+        # Not answered: the bot never builds such a job, so its chat id cannot be trusted either.
+        log.error("rejected a job that does not fit the schema (%s); nothing was answered", exc)
+        metrics.JOBS.labels("unknown", "rejected").inc()
         return
     claim = reply_claim_key(job.reply_key)
     if answered_elsewhere(state.redis, claim, job):

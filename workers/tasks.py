@@ -1,18 +1,21 @@
 """Celery entry point: one task per skill, and models loaded in each pool child before it takes jobs.
 
 Run with `pipegram worker` (or `REMAP_SIGTERM=SIGQUIT celery -A workers.tasks worker -P prefork -c 1 -Q text`).
+Importing this module builds nothing: the app and its tasks are made when `app` is first asked for, which is what
+Celery's `-A` does.
 """
 
 from __future__ import annotations
 
 import logging
+from functools import cache
 from typing import Any
 
-from celery import Task
+from celery import Celery, Task
 from celery.signals import celeryd_init, worker_init, worker_process_init, worker_process_shutdown
 
 from shared import store
-from shared.celery_app import app
+from shared.celery_app import get_app, shown_in_events
 from shared.settings import ConfigError, get_settings
 from shared.skills import SKILL_QUEUES, task_name
 from shared.telegram import configure_logging
@@ -33,7 +36,25 @@ _node: list[str] = ["worker"]
 _state: runner.WorkerState | None = None
 
 
-def _register(skill: str, soft_limit: int) -> None:
+@cache
+def build_app() -> Celery:
+    """The shared Celery app with one task per skill, each with its model's time limits, and the worker's own
+    consumer steps: job leases and taking jobs only once warm."""
+    app = get_app()
+    for skill, spec in resolve_specs(get_settings().pipegram_models, list(SKILL_QUEUES)).items():
+        _register(app, skill, spec.time_limit)
+    app.steps["consumer"].update({leases.LeaseRenewal, warmgate.ConsumeWhenWarm})
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    """`workers.tasks.app`, built on first use (PEP 562)."""
+    if name == "app":
+        return build_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _register(app: Celery, skill: str, soft_limit: int) -> None:
     hard_limit = soft_limit + HARD_LIMIT_GRACE_S  # no upper bound: the worker renews a long job's lease
 
     @app.task(name=task_name(skill), soft_time_limit=soft_limit, time_limit=hard_limit, bind=True,
@@ -45,13 +66,9 @@ def _register(skill: str, soft_limit: int) -> None:
             runner.run_job(_state, payload)
         except runner.DeliveryFailed as exc:
             log.warning("%s; retrying", exc)
-            raise task.retry(exc=exc, countdown=1 + 2 * task.request.retries) from exc
-
-
-app.steps["consumer"].update({leases.LeaseRenewal, warmgate.ConsumeWhenWarm})
-
-for _skill, _spec in resolve_specs(get_settings().pipegram_models, list(SKILL_QUEUES)).items():
-    _register(_skill, _spec.time_limit)
+            # The retry is a new message: it must not show the job's text in task events either.
+            raise task.retry(exc=exc, countdown=1 + 2 * task.request.retries, argsrepr=shown_in_events(payload),
+                             kwargsrepr="{}") from exc
 
 
 @celeryd_init.connect

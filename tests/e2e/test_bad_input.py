@@ -1,4 +1,9 @@
-"""The bad-input corpus: each case gets one clear reply or is ignored by design, and the bot keeps serving."""
+"""The bad-input corpus: each case gets one clear reply or is ignored by design, and the bot keeps serving.
+
+The corpus goes on in test_hostile_media.py (bombs, playlists, huge photos, in bounded memory) and in
+test_webhook_and_access.py (forged webhook POSTs); here also an edited command and job JSON that does not fit the
+schema, written straight to a queue as anyone who can reach Redis could.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,11 @@ from PIL import Image
 
 from bot import texts
 from emulator.client import EmulatorClient
+from shared.celery_app import make_celery, shown_in_events
+from shared.jobs import MAX_TEXT_CHARS, Job
+from shared.skills import task_name
 from tests.e2e.conftest import Stack
+from tests.processes import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -114,3 +123,72 @@ def test_after_the_corpus_the_bot_and_worker_still_serve(stack: Stack) -> None:
     asked = stack.client.send_text("still there?", user_id=29_999)
     [reply] = stack.client.wait_for_replies(29_999, after=asked["message_id"], timeout=60)
     assert reply["message"]["text"].strip()
+
+
+def test_an_edited_translate_is_not_run_again(stack: Stack) -> None:
+    user = 29_000
+    asked = stack.client.send_text("/translate good morning to German", user_id=user)
+    [translated] = stack.client.wait_for_replies(user, after=asked["message_id"], timeout=60)
+    stack.client.edit_text(user, asked["message_id"], "/translate good night to French")
+    # Updates are handled, and text jobs answered, in order: a job for the edit would be answered before this one.
+    later = stack.client.send_text("/translate thank you to German", user_id=user)
+    stack.client.wait_for_replies(user, after=later["message_id"], timeout=60)
+    replies = stack.client.sent(user, after=translated["message"]["message_id"], wait=1.0)
+    assert [reply["reply_to_message_id"] for reply in replies] == [later["message_id"]]
+    # The reply claim would hide a second answer to the same message: the bot must not queue the job at all.
+    assert stack.bot.log().count(f"skill=translate chat={user}") == 2
+
+
+def valid_job(chat: int, message_id: int = 1) -> dict:
+    return Job(skill="chat", chat_id=chat, user_id=chat, message_id=message_id, text="hello").encode()
+
+
+def without(payload: dict, field: str) -> dict:
+    return {key: value for key, value in payload.items() if key != field}
+
+
+# Payloads that do not fit the schema, and the start of the reason the worker logs for each.
+BAD_JOBS = {
+    "an extra field": (lambda job: {**job, "run_as": "root"}, "run_as: Extra inputs are not permitted"),
+    "a missing field": (lambda job: without(job, "message_id"), "message_id: Field required"),
+    "oversized text": (lambda job: {**job, "text": "a" * (MAX_TEXT_CHARS + 1)}, "text: String should have at most"),
+    "oversized file_id": (lambda job: {**job, "file_id": "f" * 100_000}, "file_id: String should have at most"),
+    "an unknown option": (lambda job: {**job, "options": {"shell": "rm -rf /"}},
+                          "options.shell: Extra inputs are not permitted"),
+    "a chat id as text": (lambda job: {**job, "chat_id": str(job["chat_id"])}, "chat_id: Input should be"),
+    "an unknown skill": (lambda job: {**job, "skill": "eval"}, "skill: Value error, not a skill"),
+    "not an object": (lambda job: list(job.values()), "a job must be a JSON object, got list"),
+}
+
+
+@pytest.fixture(scope="module")
+def queue(stack: Stack) -> Callable[[object], None]:
+    """Put a payload on the chat skill's queue as the bot would, bypassing the bot."""
+    app = make_celery(stack.redis_url)
+    return lambda payload: app.send_task(task_name("chat"), args=[payload], queue="text",
+                                         argsrepr=shown_in_events({}), kwargsrepr="{}")
+
+
+def test_a_valid_job_written_straight_to_the_queue_is_answered(stack: Stack, queue: Callable[[object], None]) -> None:
+    """The control for the cases below: what reaches the queue this way does reach the worker and the chat."""
+    asked = stack.client.send_text("/help", user_id=29_100)  # Telegram knows the chat once its user wrote
+    [helped] = stack.client.wait_for_replies(29_100, after=asked["message_id"], timeout=60)
+    queue(valid_job(29_100, asked["message_id"]))
+    [reply] = stack.client.wait_for_replies(29_100, after=helped["message"]["message_id"], timeout=60)
+    assert reply["message"]["text"].strip()
+
+
+@pytest.mark.parametrize("name", BAD_JOBS)
+def test_a_job_that_does_not_fit_the_schema_is_rejected_and_logged(stack: Stack, queue: Callable[[object], None],
+                                                                  name: str) -> None:
+    chat = 29_101 + list(BAD_JOBS).index(name)
+    first = stack.client.send_text("/help", user_id=chat)
+    [helped] = stack.client.wait_for_replies(chat, after=first["message_id"], timeout=60)
+    spoil, reason = BAD_JOBS[name]
+    queue(spoil(valid_job(chat, first["message_id"])))
+    wait_until(lambda: f"rejected a job that does not fit the schema ({reason}" in stack.worker.log(),
+               "the worker logging the rejection", 60, stack.worker)
+    assert stack.client.sent(chat, after=helped["message"]["message_id"], wait=1.0) == []  # no answer, no crash
+    asked = stack.client.send_text("are you still there?", user_id=chat)
+    assert stack.client.wait_for_replies(chat, after=asked["message_id"], timeout=60)
+    assert stack.worker.popen.poll() is None

@@ -53,7 +53,8 @@ def test_concurrent_embedding_jobs_share_model_calls_and_each_chat_gets_its_own_
     model = load_pipeline(similar.TASK, similar.TINY_MODEL, ModelSpec("tiny"), models_cache, similar.load)
     pairs = {8200 + n: (f"the cat number {n} sat down", f"a dog ran {n} times today") for n in range(20)}
     expected = {user: similar.postprocess(similar.forward(model, [list(pair)], ModelSpec("tiny"))[0],
-                                          Job("similar", user, user, 0), None).text  # type: ignore[arg-type]
+                                          Job(skill="similar", chat_id=user, user_id=user, message_id=0),
+                                          None).text  # type: ignore[arg-type]
                 for user, pair in pairs.items()}
     calls_before = len(BATCH_CALL.findall(scaled.worker.log()))
     asked = {user: scaled.client.send_text(f"/similar {a} | {b}", user_id=user)["message_id"]

@@ -16,9 +16,9 @@ import pytest
 import telegram
 from PIL import Image
 
+from emulator import LOCAL_TOKEN
 from emulator.client import EmulatorClient
 from emulator.server import EmulatorThread
-from pipegram import LOCAL_TOKEN
 from tests.browser import FAKE_MICROPHONE, chromium, send
 from tests.emulator.conftest import FIXED_TOKEN, USER, with_bot
 

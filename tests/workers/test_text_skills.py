@@ -73,10 +73,22 @@ def test_nllb_gets_the_source_code_on_the_input_and_the_target_forced_first(tran
     assert call["forced_bos_token_id"] == ids("fra_Latn") == call["output"][0][1]
 
 
-def test_requests_for_different_languages_are_batched_apart_and_answered_in_order(translator) -> None:
+def test_requests_for_different_languages_are_batched_apart_and_answered_in_order(translator, monkeypatch) -> None:
+    calls: list[tuple[int, int]] = []  # (texts in the model call, the target token forced on all of them)
+    generate = translator.model.generate
+
+    def spy(**kwargs: Any) -> Any:
+        calls.append((len(kwargs["input_ids"]), kwargs["forced_bos_token_id"]))
+        return generate(**kwargs)
+
+    monkeypatch.setattr(translator.model, "generate", spy)
+    ids = translator.tokenizer.convert_tokens_to_ids
     requests = [Request("the cat", "", target=code) for code in ("fra_Latn", "deu_Latn", "fra_Latn")]
     outputs = translator.run(requests, ModelSpec("tiny", batch_size=8))
-    assert len(outputs) == 3 and outputs[0] == outputs[2]
+    assert sorted(calls) == sorted([(2, ids("fra_Latn")), (1, ids("deu_Latn"))])
+    monkeypatch.setattr(translator.model, "generate", generate)
+    alone = [translator.run([request], TINY)[0] for request in requests]
+    assert outputs == alone  # each answer in its request's place
 
 
 def test_a_code_the_model_lacks_is_a_bad_input(translator) -> None:
