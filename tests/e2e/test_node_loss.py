@@ -97,10 +97,10 @@ def test_a_worker_machine_killed_mid_job_ten_times_each_job_answered_once_by_ano
 @pytest.mark.timeout(900)
 def test_a_job_many_leases_long_is_answered_once_and_never_handed_to_the_idle_worker(
         emulator_url: str, log_dir: Path, models_cache: Path) -> None:
-    lease_s = 3.0
+    lease_s = 2.0
     long_chat = ('base = "tiny"\n[chat]\ntime_limit = 600\n'
                  '[chat.generate]\nmax_new_tokens = 3000\nmin_new_tokens = 3000\n')
-    env = {"PIPEGRAM_LEASE_S": str(lease_s), "PIPEGRAM_LEASE_RENEW_S": "1"}
+    env = {"PIPEGRAM_LEASE_S": str(lease_s), "PIPEGRAM_LEASE_RENEW_S": "0.5"}
     with text_fleet("longjob", "777003:longjob-token", emulator_url, log_dir, models_cache, env,
                     models=long_chat) as fleet:
         fleet.add_worker()
