@@ -21,6 +21,7 @@ import redis.asyncio as aioredis  # noqa: E402
 from aiohttp import web  # noqa: E402
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest  # noqa: E402
 
+from shared import store  # noqa: E402
 from shared.settings import port_taken  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ async def health(r: aioredis.Redis, liveness: Liveness) -> tuple[bool, dict[str,
 async def serve(listen: str, port: int, redis_url: str, liveness: Liveness) -> web.AppRunner:
     """Start serving /metrics and /healthz; a port that is taken raises ConfigError."""
     # Its own client without retries: a probe should hear at once that Redis is gone.
-    r = aioredis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
+    r = store.probe_async(redis_url)
 
     async def metrics(_: web.Request) -> web.Response:
         return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -32,7 +32,7 @@ def cmd_status(args: argparse.Namespace) -> None:
     from pipegram.status import report_status
     from shared.settings import get_settings
 
-    sys.exit(report_status(get_settings().redis_url))
+    sys.exit(report_status(get_settings().redis_url, as_json=args.json))
 
 
 def cmd_emulator(args: argparse.Namespace) -> None:
@@ -85,7 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--threads", type=int,
                         help="CPU threads for torch in each worker process (default: all cores but one)")
     worker.add_argument("--gpus", help="comma-separated GPU ids: one worker process per GPU, each seeing only its own")
-    sub.add_parser("status", help="workers online (device, warm skills) and jobs waiting per queue")
+    status = sub.add_parser("status", help="workers online (device, warm skills) and jobs waiting per queue")
+    status.add_argument("--json", action="store_true",
+                        help="one JSON object: queue depths (waiting and held), workers and the jobs each holds")
     emulator = sub.add_parser("emulator", help="run the Telegram Bot API emulator")
     emulator.add_argument("--host", default="127.0.0.1")
     emulator.add_argument("--port", type=int, help="default PIPEGRAM_EMULATOR_PORT (8081)")

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
+from shared import store
 from shared.keys import PREFIX
 from shared.skills import QUEUES
 
@@ -53,4 +54,4 @@ def reason(exc: Exception) -> str:
 
 def probe(url: str) -> redis.Redis:
     """A client that fails at once (no retries), for commands that must answer quickly."""
-    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    return store.probe(url)

@@ -47,6 +47,9 @@ def node_name(process: WorkerProcess, index: int, name: str) -> str:
 def run_worker(queues: list[str], name: str | None, loglevel: str) -> None:
     """Serve the queues: the first process runs here, the others as children stopped with it."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # SIGTERM starts Celery's soft shutdown (finish within the grace, else requeue) rather than waiting for the job
+    # without bound; read by billiard when Celery is first imported, which is below.
+    os.environ.setdefault("REMAP_SIGTERM", "SIGQUIT")
     # Loading bars in a log are noise (Celery files a pool child's stderr as warnings); `models pull` keeps them.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     from shared.skills import QUEUES

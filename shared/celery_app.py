@@ -11,20 +11,47 @@ from typing import Any
 from celery import Celery
 from kombu import Exchange, Queue
 
+from shared import sentinel
 from shared.jobs import Job
-from shared.settings import get_settings
+from shared.settings import Settings, get_settings
 from shared.skills import QUEUES, SKILL_QUEUES, task_name
 
-# Above the longest hard time limit, or Redis redelivers a job that is still running.
-VISIBILITY_TIMEOUT_S = 2 * 3600
-# How long after a job last started it can still come back (redelivered when its worker is lost, or retried
-# while Telegram is unreachable): reply claims and attempt counts are kept this long, not days.
-REDELIVERY_WINDOW_S = VISIBILITY_TIMEOUT_S + 3600
+# Cold shutdown after the soft one (hand the job back, stop the pool child, close): kept out of the grace.
+HANDBACK_S = 5.0
+# How long after a job last started it can still come back (retried for ~12 minutes while Telegram is unreachable,
+# or redelivered when its worker's lease lapses): reply claims and attempt counts are kept this long, not days.
+REDELIVERY_WINDOW_S = 3 * 3600
 
 
-def make_celery(redis_url: str) -> Celery:
-    """A Celery app on Redis: JSON only, acks after the reply, one job reserved at a time."""
-    app = Celery("pipegram", broker=redis_url)
+def transport_options(settings: Settings) -> dict[str, Any]:
+    """kombu's Redis options: short leases that live workers renew (workers/leases.py) and sweep often."""
+    return {
+        "visibility_timeout": settings.pipegram_lease_s,
+        "unacked_restore_interval": settings.pipegram_lease_renew_s,
+        "unacked_restore_throttle": 1,  # the default 10 would sweep only every tenth interval
+        # The sweep lock of a worker killed while sweeping expires soon; a double sweep cannot double a job
+        # (kombu restores each message in a WATCH transaction).
+        "unacked_mutex_expire": max(10, int(settings.pipegram_lease_s)),
+        # A master that vanishes without closing its sockets (machine lost) is noticed, not waited on (celery#6348).
+        "socket_keepalive": True,
+        "health_check_interval": 10,
+        **(sentinel.broker_options(settings) if settings.sentinels else {}),
+    }
+
+
+def soft_shutdown_s(settings: Settings) -> float:
+    """How long a SIGTERMed worker lets its running job finish before handing it back."""
+    return max(0.5, settings.pipegram_shutdown_grace_s - HANDBACK_S)
+
+
+def make_celery(settings: Settings | str) -> Celery:
+    """A Celery app on Redis: JSON only, acks after the reply, one job reserved at a time.
+
+    A plain URL (a test's own Redis) stands for the default settings on that Redis.
+    """
+    if isinstance(settings, str):
+        settings = Settings(_env_file=None, redis_url=settings)  # type: ignore[call-arg]
+    app = Celery("pipegram", broker=sentinel.broker_url(settings) if settings.sentinels else settings.redis_url)
     app.conf.update(
         task_serializer="json",
         accept_content=["json"],  # pickle would let anyone who can write to Redis run code
@@ -38,7 +65,10 @@ def make_celery(redis_url: str) -> Celery:
         task_queues=[Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
         task_default_queue="text",
         task_create_missing_queues=False,
-        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT_S},
+        broker_transport_options=transport_options(settings),
+        # SIGTERM (with REMAP_SIGTERM=SIGQUIT, set by `pipegram worker`): stop consuming, let the running job
+        # finish within the grace, else cancel it and requeue it at once.
+        worker_soft_shutdown_timeout=soft_shutdown_s(settings),
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         # Models load in the pool child before it takes jobs; the default 4 s would kill it mid-load.
@@ -51,8 +81,8 @@ def make_celery(redis_url: str) -> Celery:
 
 @cache
 def get_app() -> Celery:
-    """The process's Celery app, on REDIS_URL; built once, when first needed."""
-    return make_celery(get_settings().redis_url)
+    """The process's Celery app, on REDIS_URL (or the Sentinels); built once, when first needed."""
+    return make_celery(get_settings())
 
 
 def enqueue(job: Job) -> None:

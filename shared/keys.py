@@ -85,6 +85,11 @@ def job_outcomes_key(skill: str) -> str:
     return f"{PREFIX}:stats:outcomes:{skill}"
 
 
+def lease_holder_key(node: str) -> str:
+    """Delivery tags of the jobs a worker node holds (JSON list), refreshed with their leases; `pipegram status`."""
+    return f"{PREFIX}:held:{node}"
+
+
 def access_allowed_key() -> str:
     """User ids allowed to use the bot (set): seeded from ALLOWED_USERS, changed by /allow and /deny."""
     return f"{PREFIX}:access:allowed"

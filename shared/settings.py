@@ -30,6 +30,17 @@ class Settings(BaseSettings):
     # The Bot API server at TELEGRAM_API_URL runs with --local: files up to 2,000 MB, getFile gives a path on its disk.
     telegram_local_mode: bool = False
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # Redis Sentinel (docs/architecture.md): "host:port,host:port" of the Sentinels; then REDIS_URL gives only the
+    # master's password and database number, and every client asks the Sentinels where the master is.
+    redis_sentinels: str = ""
+    redis_sentinel_master: str = "mymaster"
+    redis_sentinel_password: SecretStr | None = None
+    # Job leases (workers/leases.py): a job whose worker stops renewing its lease for PIPEGRAM_LEASE_S goes back on
+    # its queue; live workers renew, and look for lapsed leases, every PIPEGRAM_LEASE_RENEW_S.
+    pipegram_lease_s: float = 30.0
+    pipegram_lease_renew_s: float = 5.0
+    # SIGTERM: a worker finishes its running job within this, or hands it back to the queue, then exits.
+    pipegram_shutdown_grace_s: float = 60.0
     pipegram_models: str = "default"
     allowed_users: Annotated[frozenset[int], NoDecode] = frozenset()
     allowed_groups: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -96,10 +107,30 @@ class Settings(BaseSettings):
         return value.rstrip("/")
 
     @model_validator(mode="after")
+    def _lease_renewed_in_time(self) -> Settings:
+        if not 0 < self.pipegram_lease_renew_s * 3 <= self.pipegram_lease_s:
+            raise ConfigError(f"PIPEGRAM_LEASE_RENEW_S ({self.pipegram_lease_renew_s}) must be above 0 and at most a "
+                              f"third of PIPEGRAM_LEASE_S ({self.pipegram_lease_s}), or a slow renewal lets a "
+                              "running job be handed to a second worker")
+        if self.pipegram_shutdown_grace_s < 1:
+            raise ConfigError("PIPEGRAM_SHUTDOWN_GRACE_S must be at least 1 second")
+        return self
+
+    @model_validator(mode="after")
     def _longer_recordings_in_local_mode(self) -> Settings:
         if self.telegram_local_mode and "pipegram_max_audio_s" not in self.model_fields_set:
             self.pipegram_max_audio_s = LOCAL_MAX_AUDIO_S
         return self
+
+    @property
+    def sentinels(self) -> list[tuple[str, int]]:
+        """REDIS_SENTINELS as (host, port) pairs; empty when Redis is used directly."""
+        pairs = [part.strip().rsplit(":", 1) for part in self.redis_sentinels.split(",") if part.strip()]
+        try:
+            return [(host, int(port)) for host, port in pairs]
+        except ValueError:
+            raise ConfigError(f"REDIS_SENTINELS must be host:port pairs separated by commas, not "
+                              f"{self.redis_sentinels!r}") from None
 
     @property
     def download_limit_bytes(self) -> int:

@@ -134,6 +134,7 @@ def run_job(state: WorkerState, payload: Any) -> None:
     claim = reply_claim_key(job.reply_key)
     if answered_elsewhere(state.redis, claim, job):
         log.info("job %s (%s) was already answered; skipping the redelivery", job.job_id, job.skill)
+        remove_status(state, job)  # its first delivery may have died between the reply and this
         return
     if not still_wanted(state.redis, job):
         log.info("job %s (%s) was cancelled by the user; dropping it", job.job_id, job.skill)

@@ -1,7 +1,8 @@
 """Celery entry point: one task per skill, and models loaded in each pool child before it takes jobs.
 
-Run with `pipegram worker` (or `celery -A workers.tasks worker -P prefork -c 1 -Q text`). Importing this module
-builds nothing: the app and its tasks are made when `app` is first asked for, which is what Celery's `-A` does.
+Run with `pipegram worker` (or `REMAP_SIGTERM=SIGQUIT celery -A workers.tasks worker -P prefork -c 1 -Q text`).
+Importing this module builds nothing: the app and its tasks are made when `app` is first asked for, which is what
+Celery's `-A` does.
 """
 
 from __future__ import annotations
@@ -11,16 +12,16 @@ import threading
 from functools import cache
 from typing import Any
 
-import redis
 from celery import Celery, Task
 from celery.exceptions import TimeLimitExceeded
 from celery.signals import celeryd_init, task_failure, worker_init, worker_process_init, worker_process_shutdown
 
-from shared.celery_app import VISIBILITY_TIMEOUT_S, get_app, shown_in_events
+from shared import store
+from shared.celery_app import get_app, shown_in_events
 from shared.settings import ConfigError, get_settings
 from shared.skills import SKILL_QUEUES, task_name
 from shared.telegram import configure_logging
-from workers import metrics, runner
+from workers import leases, metrics, runner, warmgate
 from workers.models import resolve_specs
 from workers.presence import announce
 
@@ -45,10 +46,12 @@ _timed_out: set[str] = set()  # task ids whose hard time limit the user was told
 
 @cache
 def build_app() -> Celery:
-    """The shared Celery app with one task per skill, each with its model's time limits."""
+    """The shared Celery app with one task per skill, each with its model's time limits, and the worker's own
+    consumer steps: job leases and taking jobs only once warm."""
     app = get_app()
     for skill, spec in resolve_specs(get_settings().pipegram_models, list(SKILL_QUEUES)).items():
         _register(app, skill, spec.time_limit)
+    app.steps["consumer"].update({leases.LeaseRenewal, warmgate.ConsumeWhenWarm})
     return app
 
 
@@ -60,10 +63,7 @@ def __getattr__(name: str) -> Any:
 
 
 def _register(app: Celery, skill: str, soft_limit: int) -> None:
-    hard_limit = soft_limit + HARD_LIMIT_GRACE_S
-    if hard_limit >= VISIBILITY_TIMEOUT_S:
-        raise ConfigError(f"{skill}: time_limit must stay below {VISIBILITY_TIMEOUT_S - HARD_LIMIT_GRACE_S} s, "
-                          "or Redis would hand a running job to a second worker")
+    hard_limit = soft_limit + HARD_LIMIT_GRACE_S  # no upper bound: the worker renews a long job's lease
 
     @app.task(name=task_name(skill), soft_time_limit=soft_limit, time_limit=hard_limit, bind=True,
               max_retries=DELIVERY_RETRIES)
@@ -104,7 +104,7 @@ def _remember_queues(sender: str | None = None, options: dict[str, Any] | None =
         try:
             metrics.serve(settings.pipegram_metrics_listen, settings.pipegram_worker_metrics_port,
                           # No retries: a probe should hear at once that Redis is gone.
-                          redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2),
+                          store.probe(settings.redis_url),
                           _node[0])
         except ConfigError as exc:  # Celery's signals swallow exceptions, not SystemExit
             raise SystemExit(f"pipegram: {exc}") from None
@@ -128,6 +128,7 @@ def _warm_up_threads_worker(sender: Any = None, **_: Any) -> None:
     if "thread" in getattr(getattr(sender, "pool_cls", None), "__module__", ""):
         _state = runner.start(get_settings(), _skills_served(), batching=True)
         announce(_state.redis, _node[0], {name: warm.loaded for name, warm in _state.skills.items()})
+        warmgate.mark_warm()
 
 
 @worker_process_init.connect
@@ -139,6 +140,7 @@ def _warm_up(**_: Any) -> None:
     global _state
     _state = runner.start(get_settings(), _skills_served())
     announce(_state.redis, _node[0], {name: warm.loaded for name, warm in _state.skills.items()})
+    warmgate.mark_warm()
 
 
 @worker_process_shutdown.connect

@@ -87,7 +87,7 @@ def test_settings_read_the_documented_environment_names(monkeypatch: pytest.Monk
 
 
 def test_celery_accepts_json_only_and_acks_late() -> None:
-    conf = make_celery("redis://127.0.0.1:1/0").conf
+    conf = make_celery(Settings(_env_file=None, redis_url="redis://127.0.0.1:1/0")).conf
     assert conf.accept_content == ["json"] and conf.task_serializer == "json"
     assert conf.task_acks_late and conf.worker_prefetch_multiplier == 1 and conf.task_ignore_result
     assert {q.name for q in conf.task_queues} == set(QUEUES) == {"text", "speech", "vision", "embed"}

@@ -1,0 +1,80 @@
+"""Scale-in: a SIGTERMed worker takes no new job, finishes or hands back its own within the grace, and exits."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.fleet import one_reply, orphaned_status, text_fleet, wait_for_answer
+from tests.processes import Process, wait_until
+
+pytestmark = pytest.mark.e2e
+
+GRACE_S = 8  # the soft shutdown gets 3 s of it; the rest is for handing back and exiting
+ENV = {"PIPEGRAM_SHUTDOWN_GRACE_S": str(GRACE_S), "PIPEGRAM_STATUS_AFTER_S": "0"}
+# Chat answers of 3,000 tokens take far longer than the grace; summaries take about a second.
+LONG_CHAT = 'base = "tiny"\n[chat.generate]\nmax_new_tokens = 3000\nmin_new_tokens = 3000\n'
+
+
+def stop_within_grace(worker: Process, began: float | None = None) -> float:
+    """SIGTERM (unless sent at `began`), as compose and Kubernetes send it; returns how long the worker took to exit."""
+    if began is None:
+        began = time.monotonic()
+        worker.popen.send_signal(signal.SIGTERM)
+    try:
+        worker.popen.wait(GRACE_S * 3)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{worker.name} still runs {GRACE_S * 3} s after SIGTERM:\n{worker.tail()}")
+    return time.monotonic() - began
+
+
+@pytest.mark.timeout(900)
+def test_sigterm_mid_job_hands_a_long_job_to_another_worker_and_finishes_a_short_one(
+        emulator_url: str, log_dir: Path, models_cache: Path) -> None:
+    with text_fleet("scalein", "777002:scalein-token", emulator_url, log_dir, models_cache, ENV,
+                    models=LONG_CHAT) as fleet:
+        fleet.add_worker()
+        wait_until(lambda: len(fleet.warm()) == 2, "two warm workers", 300)
+
+        # A job far longer than the grace: handed back at once when the soft shutdown ends, redone elsewhere.
+        asked = {9801: fleet.stack.client.send_text("tell me a very long story", user_id=9801)["message_id"]}
+        wait_until(lambda: fleet.holder(9801, 1), "the long job starting", 60)
+        stopping = fleet.holder(9801, 1)
+        assert stopping is not None
+        time.sleep(0.5)
+        terminated = time.monotonic()
+        stopping.popen.send_signal(signal.SIGTERM)
+        asked[9802] = fleet.stack.client.send_text("/summarize this arrives while the worker stops",
+                                                   user_id=9802)["message_id"]
+        took = stop_within_grace(stopping, terminated)
+        assert "chat=9801 answered" not in stopping.log()
+        [other] = fleet.live()
+        wait_for_answer(fleet.stack, 9802, 120)
+        wait_for_answer(fleet.stack, 9801, 300)
+        assert "chat=9802 started" not in stopping.log(), "the stopping worker took a new job"
+        assert "chat=9801 started (attempt 2)" in other.log()
+        assert "chat=9801 started (attempt 2)" not in stopping.log(), "the stopping worker took its job back"
+
+        # A short job: finished within the soft shutdown (or, if that raced, redone), answered once either way.
+        fleet.add_worker()
+        wait_until(lambda: len(fleet.warm()) == 2, "a second warm worker again", 300)
+        asked[9803] = fleet.stack.client.send_text("/summarize a short text that needs only a moment of work",
+                                                   user_id=9803)["message_id"]
+        wait_until(lambda: fleet.holder(9803, 1), "the short job starting", 60)
+        short_holder = fleet.holder(9803, 1)
+        assert short_holder is not None
+        took_short = stop_within_grace(short_holder)
+        wait_for_answer(fleet.stack, 9803, 120)
+        assert "chat=9803 answered" in short_holder.log(), "the short job was not finished in the grace"
+
+        fleet.stack.client.sent(min_count=99, wait=5)  # room for a duplicate
+        for chat, question in asked.items():
+            assert one_reply(fleet.stack, chat, question), f"chat {chat} did not get exactly one reply"
+            assert not orphaned_status(fleet.stack, chat), f"chat {chat} kept a status message"
+        print(f"\nscale-in: exited {took:.1f} s after SIGTERM with a long job, {took_short:.1f} s with a short one "
+              f"(grace {GRACE_S} s)")
+        assert took <= GRACE_S and took_short <= GRACE_S
