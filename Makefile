@@ -12,7 +12,7 @@ INSTALL_LOG := $(VENV)/install.log
 # pip's output goes to a log; only a failure shows its end.
 $(VENV)/.installed: pyproject.toml Makefile
 	@echo "Installing Pipegram into $(VENV): the first time downloads torch (several GB) and takes minutes; log in $(INSTALL_LOG)"
-	@python3 -m venv $(VENV)
+	@[ -x $(PY) ] || python3 -m venv $(VENV)  # never re-run over a venv: it would re-point it at this shell's python3
 	@{ $(PY) -m pip install --upgrade pip && $(PY) -m pip install $(TORCH) && \
 	   $(PY) -m pip install -e ".[workers,test]"; } > $(INSTALL_LOG) 2>&1 || \
 	 { tail -n 25 $(INSTALL_LOG); echo "Installing failed; the whole log is $(INSTALL_LOG)"; exit 1; }

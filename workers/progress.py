@@ -6,6 +6,7 @@ or on a batching thread, reports go nowhere.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,9 +33,9 @@ def listening(listener: Listener) -> Iterator[None]:
 
 
 def throttled(show: Callable[[int, int], None], every_s: float) -> Listener:
-    """A listener that passes a report on at most once every every_s seconds (Telegram limits edits), and
-    never one for a job of a single step."""
-    last = time.monotonic()
+    """A listener that passes the first report on at once (a fast job still shows it is counting), then at most
+    one every every_s seconds (Telegram limits edits); never one for a job of a single step."""
+    last = -math.inf
 
     def listener(done: int, total: int) -> None:
         nonlocal last

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,13 +19,14 @@ MAIN_TOKEN = "111111:main-test-token"  # the shared stack's bot
 
 @contextmanager
 def stack_on_own_redis(name: str, token: str, models_toml: str, emulator_url: str, log_dir: Path, cache: Path,
-                       queues: tuple[str, ...] = ()) -> Iterator[Stack]:
-    """A stack with tiny models configured by its own TOML and a redis-server of its own, stopped together."""
+                       **options: Any) -> Iterator[Stack]:
+    """A stack with tiny models configured by its own TOML and a redis-server of its own, stopped together;
+    options go to start_stack (queues, shared_env, worker_command...)."""
     redis_proc, redis_url = start_redis(log_dir)
     config = log_dir / f"{name}-models.toml"
     config.write_text(f'base = "tiny"\n{models_toml}')
     try:
-        stack = start_stack(name, token, emulator_url, redis_url, log_dir, str(config), cache, queues=queues)
+        stack = start_stack(name, token, emulator_url, redis_url, log_dir, str(config), cache, **options)
         try:
             yield stack
         finally:

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ import redis
 from bot.updates import UPDATE_DEADLINE_S
 from pipegram.samples import sounds
 from shared.keys import history_key, job_outcomes_key, waiting_key
-from tests.e2e.conftest import Stack, start_stack
+from tests.e2e.conftest import Stack, stack_on_own_redis, start_stack
 from tests.processes import Process, free_port, pool_child_pid, start_redis, wait_until
 from workers.texts import NOT_DELIVERED, TOO_SLOW
 
@@ -54,22 +54,11 @@ def calls_to(stack: Stack, method: str, chat: int) -> list[dict]:
     return [call for call in stack.client.calls(method) if str(call["params"].get("chat_id")) == str(chat)]
 
 
-@contextmanager
 def own_stack(name: str, emulator_url: str, log_dir: Path, cache: Path, models_toml: str = "",
-              **options: Any) -> Iterator[Stack]:
+              **options: Any) -> AbstractContextManager[Stack]:
     """A stack on a Redis of its own, with tiny models configured by models_toml; stopped, Redis too, after."""
-    redis_proc, url = start_redis(log_dir)
-    config = log_dir / f"{name}-models.toml"
-    config.write_text(f'base = "tiny"\n{models_toml}')
-    try:
-        stack = start_stack(name, f"{sum(map(ord, name))}:{name}-token", emulator_url, url, log_dir, str(config),
-                            cache, **options)
-        try:
-            yield stack
-        finally:
-            stack.stop()
-    finally:
-        redis_proc.stop()
+    return stack_on_own_redis(name, f"{sum(map(ord, name))}:{name}-token", models_toml, emulator_url, log_dir, cache,
+                              **options)
 
 
 @pytest.fixture(scope="module")
@@ -179,9 +168,10 @@ def test_redis_down_before_enqueue_the_message_comes_again(lossy: tuple[Stack, l
 @pytest.fixture(scope="module")
 def stuck(emulator_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
     """Chat answers far longer than their 2-second time limit; status messages always on."""
-    with own_stack("stuck", emulator_url, log_dir, models_cache, "[chat]\ntime_limit = 2\n[chat.generate]\n"
-                   "max_new_tokens = 3000\nmin_new_tokens = 3000\n", shared_env={"PIPEGRAM_STATUS_AFTER_S": "0"},
-                   queues=("text",)) as stack:
+    # batch_size 1: chat on the prefork worker, whose parent enforces the hard limit.
+    with own_stack("stuck", emulator_url, log_dir, models_cache, "[chat]\nbatch_size = 1\ntime_limit = 2\n"
+                   "[chat.generate]\nmax_new_tokens = 3000\nmin_new_tokens = 3000\n",
+                   shared_env={"PIPEGRAM_STATUS_AFTER_S": "0"}, queues=("text",)) as stack:
         yield stack
 
 
@@ -203,7 +193,8 @@ def test_a_job_killed_at_its_hard_time_limit_is_answered_and_its_status_removed(
 def crashy(emulator_url: str, log_dir: Path, models_cache: Path, tmp_path_factory) -> Iterator[tuple[Stack, Path]]:
     """Text and speech on one worker whose first chat job with a follow-up dies right after its reply."""
     marker = tmp_path_factory.mktemp("crash") / "crashed"
-    with own_stack("crashy", emulator_url, log_dir, models_cache, queues=("text", "speech"),
+    # batch_size 1: chat in a prefork pool child, which the crash kills and its parent replaces.
+    with own_stack("crashy", emulator_url, log_dir, models_cache, "[chat]\nbatch_size = 1\n", queues=("text", "speech"),
                    shared_env={"PIPEGRAM_TEST_CRASH_MARKER": str(marker)},
                    worker_command=(sys.executable, "-m", "tests.e2e.crash_before_followups")) as stack:
         yield stack, marker

@@ -62,7 +62,8 @@ def note_45_s() -> bytes:
 def real_stack(emulator_url: str, log_dir: Path, models_cache: Path, whisper_tiny_en: Path) -> Iterator[Stack]:
     """Speech skills on their own Redis, transcribe with the real tiny.en (the others tiny)."""
     models = f'[transcribe]\nmodel = "{whisper_tiny_en}"\ndevice = "cpu"\n'
-    with stack_on_own_redis("realwhisper", TOKEN, models, emulator_url, log_dir, models_cache, ("speech",)) as stack:
+    with stack_on_own_redis("realwhisper", TOKEN, models, emulator_url, log_dir, models_cache,
+                            queues=("speech",)) as stack:
         yield stack
 
 

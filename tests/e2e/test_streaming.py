@@ -17,30 +17,14 @@ import redis
 
 from shared.keys import history_key
 from tests.browser import chromium, send
-from tests.e2e.conftest import Stack, start_stack
-from tests.processes import start_redis, wait_until
+from tests.e2e.conftest import Stack, stack_on_own_redis
+from tests.processes import wait_until
 
 pytestmark = pytest.mark.e2e
 
 STREAM_TOKEN = "131313:stream-token"
 BATCH_TOKEN = "141414:batch-token"
 GROUP = -7300
-
-
-def own_stack(name: str, token: str, models_toml: str, emulator_url: str, log_dir: Path,
-              models_cache: Path) -> Iterator[Stack]:
-    """A text-only stack on its own Redis with its own models TOML; stopped whatever happens."""
-    redis_proc, url = start_redis(log_dir)
-    config = log_dir / f"{name}-models.toml"
-    config.write_text(f'base = "tiny"\n{models_toml}')
-    try:
-        stack = start_stack(name, token, emulator_url, url, log_dir, str(config), models_cache, queues=("text",))
-        try:
-            yield stack
-        finally:
-            stack.stop()
-    finally:
-        redis_proc.stop()
 
 
 def slower_chat_model(cache: Path, dest: Path) -> Path:
@@ -67,17 +51,19 @@ def slower_chat_model(cache: Path, dest: Path) -> Path:
 def streaming(emulator_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
     """Answers of 400 tokens from a model slow enough to watch them grow (seconds, like a real one)."""
     model = slower_chat_model(models_cache, log_dir / "slower-chat")
-    yield from own_stack("stream", STREAM_TOKEN, f'[chat]\nmodel = "{model}"\n'
-                         "[chat.generate]\nmax_new_tokens = 400\nmin_new_tokens = 400\n",
-                         emulator_url, log_dir, models_cache)
+    with stack_on_own_redis("stream", STREAM_TOKEN, f'[chat]\nmodel = "{model}"\n'
+                            "[chat.generate]\nmax_new_tokens = 400\nmin_new_tokens = 400\n",
+                            emulator_url, log_dir, models_cache, queues=("text",)) as stack:
+        yield stack
 
 
 @pytest.fixture(scope="module")
 def batching(emulator_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
     """Short answers (60 tokens), chat batch_size 16, and a batch window wide enough for a loaded machine."""
-    yield from own_stack("batch", BATCH_TOKEN, "[chat]\nbatch_size = 16\nbatch_window_ms = 300\n"
-                         "[chat.generate]\nmax_new_tokens = 60\nmin_new_tokens = 60\n",
-                         emulator_url, log_dir, models_cache)
+    with stack_on_own_redis("batch", BATCH_TOKEN, "[chat]\nbatch_size = 16\nbatch_window_ms = 300\n"
+                            "[chat.generate]\nmax_new_tokens = 60\nmin_new_tokens = 60\n",
+                            emulator_url, log_dir, models_cache, queues=("text",)) as stack:
+        yield stack
 
 
 def stored_answer(stack: Stack, chat: int) -> str:
