@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 FINISH_WAIT_S = 30  # the update in flight when the answer is done: how long to wait for it
+# No preview in an answer's first second: one done sooner comes as one message, and a preview would take the
+# chat's send slot and hold that message back by a second.
+FIRST_UPDATE_AFTER_S = 1.0
 
 
 class AnswerStream:
@@ -39,7 +42,7 @@ class AnswerStream:
         self.message_id: int | None = None  # in a group: the message being edited
         self.shown = ""
         self.started = self.stopped = False
-        self.next_at = 0.0
+        self.next_at = time.monotonic() + FIRST_UPDATE_AFTER_S
         self.in_flight: Future[Any] | None = None
         self.lock = threading.Lock()
 

@@ -19,7 +19,7 @@ from shared.telegram import MAX_DOWNLOAD_BYTES, split_message
 from tests.processes import wait_until
 from workers.sender import FileTooBig, TelegramSender
 from workers.skill import Attachment, Reply
-from workers.streaming import AnswerStream
+from workers.streaming import FIRST_UPDATE_AFTER_S, AnswerStream
 
 TOKEN = "515151:sender-test"
 CHAT = 3001
@@ -136,6 +136,7 @@ def test_a_group_answer_streamed_past_4096_ends_as_its_message_then_new_ones(sen
     started: list[bool] = []
     stream = AnswerStream(sender, group, asked, lambda: started.append(True))
     answer = " ".join(f"word{n}" for n in range(1800))  # about 13,000 characters: four messages
+    time.sleep(FIRST_UPDATE_AFTER_S)  # the answer's first second shows nothing
     stream.show(answer[:60])
     wait_until(lambda: stream.message_id is not None, "the first part posted", 30)
     time.sleep(PER_GROUP_S + 0.2)  # a group gets one update every 3 s
@@ -154,6 +155,7 @@ def test_a_streamed_message_deleted_meanwhile_leaves_the_answer_to_a_new_message
     group = -3003
     asked = client.send_text("and a short one", chat_id=group, user_id=CHAT)["message_id"]
     stream = AnswerStream(sender, group, asked, lambda: None)
+    time.sleep(FIRST_UPDATE_AFTER_S)
     stream.show("the beginning")
     wait_until(lambda: stream.message_id is not None, "the first part posted", 30)
     streamed = stream.finish()
@@ -163,3 +165,15 @@ def test_a_streamed_message_deleted_meanwhile_leaves_the_answer_to_a_new_message
     gone, answer = client.sent(group, after=asked)
     assert gone["deleted"] and answer["message"]["text"] == "the beginning and the end"
     assert answer["reply_to_message_id"] == asked
+
+
+def test_an_answer_done_within_its_first_second_is_one_message_with_no_preview(sender: TelegramSender,
+                                                                              client: EmulatorClient) -> None:
+    group = -3004
+    asked = client.send_text("quick", chat_id=group, user_id=CHAT)["message_id"]
+    stream = AnswerStream(sender, group, asked, lambda: None)
+    stream.show("a quick answer")  # written at once: no preview holds the chat's send slot
+    assert stream.finish() is None
+    sender.send_reply(group, Reply("a quick answer"), reply_to=asked)
+    [answer] = client.sent(group, after=asked)
+    assert answer["message"]["text"] == "a quick answer" and not answer["edits"]
