@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from emulator.client import EmulatorClient
-from pipegram.stack import PIPEGRAM, Process, start, start_stack, wait_until
+from pipegram.samples.chat_models import slower_chat_model
+from pipegram.stack import PIPEGRAM, Process, Stack, start, start_stack, wait_until
 
 
 def p50_p95(samples: list[float]) -> tuple[float, float]:
@@ -49,12 +50,19 @@ class ChatLoad:
     tokens: int
 
 
+def chat_stack(name: str, token: str, db: int, emulator_url: str, redis_url: str, log_dir: Path, tokens: int,
+               model: Path | None = None) -> Stack:
+    """A text worker whose chat answers are `tokens` tokens long (from `model`, else the tiny chat model)."""
+    config = log_dir / f"{name}.toml"
+    config.write_text('base = "tiny"\n' + (f'[chat]\nmodel = "{model}"\n' if model else "") +
+                      f"[chat.generate]\nmin_new_tokens = {tokens}\nmax_new_tokens = {tokens}\n")
+    return start_stack(name, token, emulator_url, f"{redis_url.rsplit('/', 1)[0]}/{db}", log_dir, str(config),
+                       log_dir / "cache", queues=("text",))
+
+
 def chat_load(emulator_url: str, redis_url: str, log_dir: Path, users: int = 16, tokens: int = 300) -> ChatLoad:
     """16 chats one after another, then 16 sent at the same moment, each answer `tokens` tokens long."""
-    config = log_dir / "chat-load.toml"
-    config.write_text(f'base = "tiny"\n[chat.generate]\nmin_new_tokens = {tokens}\nmax_new_tokens = {tokens}\n')
-    stack = start_stack("chat-load", "515151:chat-load-token", emulator_url, redis_url.rsplit("/", 1)[0] + "/4",
-                        log_dir, str(config), log_dir / "cache", queues=("text",))
+    stack = chat_stack("chat-load", "515151:chat-load-token", 4, emulator_url, redis_url, log_dir, tokens)
     try:
         ask(stack.client, [70_000, 70_001])  # warm connections and the first generate
         began = time.time()
@@ -97,11 +105,27 @@ def print_chat_load(load: ChatLoad) -> None:
     print(f"   all at once:   {users / load.all_at_once_s:.2f} answers/s; time to the final answer p50 "
           f"{par50:.2f} s, p95 {par95:.2f} s (all done after {load.all_at_once_s:.1f} s)")
     print(f"   throughput all at once / one at a time = {ratio:.2f}x")
-    drafts = [a.first_draft_s for a in load.one_at_a_time if a.first_draft_s is not None]
-    first = f"{statistics.median(drafts):.2f} s ({len(drafts)} of {users} answers drafted)" if drafts else \
+
+
+def first_words(emulator_url: str, redis_url: str, log_dir: Path, users: int = 5, tokens: int = 300) -> list[Answered]:
+    """Users one at a time, each answered by a model that writes at a real model's pace (the tiny one is done
+    within the first second, when no draft goes out)."""
+    model = slower_chat_model(log_dir / "cache", log_dir / "slower-chat")
+    stack = chat_stack("first-words", "545454:first-words-token", 6, emulator_url, redis_url, log_dir, tokens, model)
+    try:
+        ask(stack.client, [73_000])  # warm connections and the first generate
+        return [answer for user in range(73_001, 73_001 + users) for answer in ask(stack.client, [user])]
+    finally:
+        stack.stop()
+
+
+def print_first_words(answers: list[Answered]) -> None:
+    drafts = [a.first_draft_s for a in answers if a.first_draft_s is not None]
+    final50, _ = p50_p95([a.final_s for a in answers])
+    first = f"{statistics.median(drafts):.2f} s ({len(drafts)} of {len(answers)} answers drafted)" if drafts else \
         "n/a (the worker sent no sendMessageDraft)"
-    print(f"6. first words vs final answer ({load.tokens} tokens, one user at a time), p50: first draft {first}, "
-          f"final answer {seq50:.2f} s")
+    print(f"6. first words vs final answer (300 tokens from a random model at a real model's pace, one user at a "
+          f"time), p50: first draft {first}, final answer {final50:.2f} s")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from pipegram.samples.chat_models import slower_chat_model
 from shared.keys import history_key
 from tests.browser import chromium, send
 from tests.e2e.conftest import Stack, stack_on_own_redis
@@ -25,26 +26,6 @@ pytestmark = pytest.mark.e2e
 STREAM_TOKEN = "131313:stream-token"
 BATCH_TOKEN = "141414:batch-token"
 GROUP = -7300
-
-
-def slower_chat_model(cache: Path, dest: Path) -> Path:
-    """The tiny chat model's tokenizer and template on a wider, deeper random Llama (151 MB): 400 tokens take
-    about 5 s here, as a real model's answer does, where the tiny one writes them in under a second."""
-    import torch
-    from transformers import AutoTokenizer, GenerationConfig, LlamaConfig, LlamaForCausalLM
-
-    from workers.tiny import ensure_tiny
-
-    tiny = ensure_tiny("chat-lm", cache)
-    config = LlamaConfig.from_pretrained(tiny)
-    config.update({"hidden_size": 1024, "intermediate_size": 2048, "num_hidden_layers": 6,
-                   "num_attention_heads": 8, "num_key_value_heads": 4})
-    torch.manual_seed(0)
-    model = LlamaForCausalLM(config)
-    model.generation_config = GenerationConfig.from_pretrained(tiny)
-    model.save_pretrained(dest)
-    AutoTokenizer.from_pretrained(tiny).save_pretrained(dest)
-    return dest
 
 
 @pytest.fixture(scope="module")
