@@ -66,6 +66,7 @@ def make_celery(settings: Settings | str) -> Celery:
         task_default_queue="text",
         task_create_missing_queues=False,
         broker_transport_options=transport_options(settings),
+        **({"broker_transport": "shared.sentinel:SentinelTransport"} if settings.sentinels else {}),
         # SIGTERM (with REMAP_SIGTERM=SIGQUIT, set by `pipegram worker`): stop consuming, let the running job
         # finish within the grace, else cancel it and requeue it at once.
         worker_soft_shutdown_timeout=soft_shutdown_s(settings),

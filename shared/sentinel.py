@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 import redis
 import redis.asyncio as aioredis
+from kombu.transport.redis import SentinelChannel
+from kombu.transport.redis import SentinelTransport as KombuSentinelTransport
 from redis.asyncio.sentinel import Sentinel as AsyncSentinel
 from redis.connection import parse_url
 from redis.sentinel import Sentinel
@@ -54,3 +56,24 @@ def broker_url(settings: Settings) -> str:
 def broker_options(settings: Settings) -> dict[str, Any]:
     """kombu's Sentinel options: which master, and how to talk to the Sentinels."""
     return {"master_name": settings.redis_sentinel_master, "sentinel_kwargs": _sentinel_kwargs(settings)}
+
+
+class ClosedSafeSentinelChannel(SentinelChannel):
+    """kombu's Sentinel channel, which fails as a connection error once its transport is closed.
+
+    At a failover Celery's consumer closes its connection, and the channel's close then builds a pool (to hand
+    back unacked jobs) from a transport whose client is already gone: an AttributeError, which Celery treats as
+    unrecoverable, so the worker exited. A connection error instead is ignored there, the consumer reconnects
+    through the Sentinels, and the unacked jobs come back through their leases.
+    """
+
+    def _get_pool(self, asynchronous: bool = False) -> Any:
+        if self.connection.client is None:
+            raise redis.exceptions.ConnectionError("the broker connection is closed (a failover)")
+        return super()._get_pool(asynchronous)
+
+
+class SentinelTransport(KombuSentinelTransport):
+    """Celery's broker transport with REDIS_SENTINELS (`broker_transport`)."""
+
+    Channel = ClosedSafeSentinelChannel

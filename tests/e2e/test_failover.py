@@ -13,7 +13,7 @@ import pytest
 import redis
 
 from pipegram.ports import free_port
-from tests.fleet import CHAT_300, one_reply, text_fleet, wait_for_answer
+from tests.fleet import one_reply, text_fleet, wait_for_answer
 from tests.processes import Process, start, start_redis, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -94,11 +94,8 @@ def test_killing_the_master_with_jobs_queued_and_running_loses_no_answer(
                                                     for k in ("master_port", "replica_port", "sentinel_port"))
         env = {"REDIS_SENTINELS": f"127.0.0.1:{sentinel_port}", "REDIS_SENTINEL_MASTER": MASTER,
                "REDIS_SENTINEL_PASSWORD": SENTINEL_PASSWORD}
-        # Chat on the prefork worker (batch_size 1): a batched (threads-pool) worker's consumer can exit on the
-        # connection loss of a failover, in kombu's Sentinel channel close (see docs/architecture.md).
         with text_fleet("failover", "777004:failover-token", emulator_url, log_dir, models_cache, env,
-                        redis_url=f"redis://:{PASSWORD}@{MASTER}/0",
-                        models=CHAT_300 + "[chat]\nbatch_size = 1\n") as fleet:
+                        redis_url=f"redis://:{PASSWORD}@{MASTER}/0") as fleet:
             stack = fleet.stack
             chats = [9901, 9902, 9903, 9904]
             asked = {chat: stack.client.send_text(f"question before the failover {chat}", user_id=chat)["message_id"]
