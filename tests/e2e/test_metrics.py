@@ -27,8 +27,8 @@ class Scraped:
 
     stack: Stack
     bot: str
-    worker: str
-    batch_worker: str
+    worker: str  # the node's prefork process (speech)
+    batch_worker: str  # its batched text and embed process
 
 
 def free_ports(*offsets: int) -> int:
@@ -51,13 +51,13 @@ def _bindable(port: int) -> bool:
 
 @pytest.fixture(scope="module")
 def scraped(emulator_url: str, redis_url: str, log_dir: Path, models_cache: Path) -> Iterator[Scraped]:
-    bot_port, worker_port = free_port(), free_ports(1)
+    bot_port, worker_port = free_port(), free_ports(1, 2)  # a node: text and embed (batched), speech, vision
     env = {"PIPEGRAM_METRICS_LISTEN": "127.0.0.1", "PIPEGRAM_METRICS_PORT": str(bot_port),
            "PIPEGRAM_WORKER_METRICS_PORT": str(worker_port), "LOG_FORMAT": "json"}
     stack = start_stack("metrics", TOKEN, emulator_url, f"{redis_url.rsplit('/', 1)[0]}/{REDIS_DB}", log_dir,
                         cache=models_cache, shared_env=env)
-    yield Scraped(stack, f"http://127.0.0.1:{bot_port}", f"http://127.0.0.1:{worker_port}",
-                  f"http://127.0.0.1:{worker_port + 1}")
+    yield Scraped(stack, f"http://127.0.0.1:{bot_port}", f"http://127.0.0.1:{worker_port + 1}",
+                  f"http://127.0.0.1:{worker_port}")
     stack.stop()
 
 
