@@ -34,7 +34,7 @@ def test_a_second_worker_on_the_same_redis_takes_a_share_of_the_jobs(scaled: Sta
                    scaled.env)
     try:
         # Taking jobs, not only warm: a batching (threads-pool) worker loads its models before it consumes.
-        wait_until(lambda: "batch-second@test ready" in second.log(), "the second worker taking jobs", 120, second)
+        wait_until(lambda: "second@test ready" in second.log(), "the second worker taking jobs", 120, second)
         users = range(8100, 8108)
         asked = {user: scaled.client.send_text(f"question {user}", user_id=user)["message_id"] for user in users}
         for user in users:

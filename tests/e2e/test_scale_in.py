@@ -17,7 +17,9 @@ pytestmark = pytest.mark.e2e
 GRACE_S = 8  # the soft shutdown gets 3 s of it; the rest is for handing back and exiting
 ENV = {"PIPEGRAM_SHUTDOWN_GRACE_S": str(GRACE_S), "PIPEGRAM_STATUS_AFTER_S": "0"}
 # Chat answers of 3,000 tokens take far longer than the grace; summaries take about a second.
-LONG_CHAT = 'base = "tiny"\n[chat.generate]\nmax_new_tokens = 3000\nmin_new_tokens = 3000\n'
+# Chat on the prefork worker (batch_size 1): Celery cannot cancel a job in a threads pool, so a batched process
+# does not hand its running job back on SIGTERM yet (docs/architecture.md, "Scale-in").
+LONG_CHAT = 'base = "tiny"\n[chat]\nbatch_size = 1\n[chat.generate]\nmax_new_tokens = 3000\nmin_new_tokens = 3000\n'
 
 
 def stop_within_grace(worker: Process, began: float | None = None) -> float:
