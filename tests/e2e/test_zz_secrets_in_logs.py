@@ -23,9 +23,10 @@ def test_no_log_line_holds_a_token_or_secret(stack: Stack, log_dir: Path) -> Non
     stack.client.fail_next("sendMessage", 1, retry_after=1)
     asked = stack.client.send_text("one more message, with a 429 on the way", user_id=5999)
     stack.client.wait_for_replies(5999, after=asked["message_id"], timeout=60)
-    # Pipegram's own processes; redis-server's logs start with "<pid>:<role>", which looks like a token.
+    # Pipegram's own processes; redis-server's and redis-sentinel's logs start with "<pid>:<role>", which
+    # looks like a token.
     logs = {path.name: path.read_text(errors="replace") for path in log_dir.glob("*.log")
-            if not path.name.startswith("redis-")}
+            if not path.name.startswith(("redis-", "sentinel-"))}
     assert {"main-bot.log", "main-worker.log", "emulator.log"} <= set(logs)
     for name, text in logs.items():
         assert not TOKEN_SHAPED.search(text), f"{name}: {TOKEN_SHAPED.search(text).group()}"  # type: ignore[union-attr]
