@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 
@@ -58,11 +59,7 @@ def run_worker(queues: list[str], name: str | None, loglevel: str) -> None:
         sys.exit(f"pipegram: no queue named {', '.join(unknown)}; the queues are {', '.join(QUEUES)}")
     name = name or f"worker-{os.getpid()}@{socket.gethostname()}"
     first, *others = worker_processes(queues)
-    if not os.environ.get("PIPEGRAM_TORCH_THREADS", "").strip("0"):
-        # The node's model processes share this machine's cores (a GPU node's are set by run_on_gpus).
-        from workers.runner import thread_share
-
-        os.environ["PIPEGRAM_TORCH_THREADS"] = str(thread_share(1 + len(others)))
+    share_cores(os.environ, 1 + len(others))  # a GPU node's share is set already, by run_on_gpus
     _check_metrics_ports(1 + len(others))
     _download_first(queues)
     siblings = [subprocess.Popen([sys.executable, "-m", "pipegram.cli", "worker", "--queues", ",".join(process.queues),
@@ -140,13 +137,19 @@ def gpu_worker_env(gpus: list[str], index: int, queues: str) -> dict[str, str]:
     """The environment of GPU gpus[index]'s node: it sees only that GPU, serves metrics on its own ports and,
     unless PIPEGRAM_TORCH_THREADS says otherwise, its processes get their share of the cores (each would otherwise
     take all of them but one, and together they would oversubscribe the CPU)."""
-    from workers.runner import thread_share
-
     span = len(worker_processes(queues.split(",")))
     env = {**_metrics_port_env(span * index), "CUDA_VISIBLE_DEVICES": gpus[index]}
-    if not env.get("PIPEGRAM_TORCH_THREADS", "").strip("0"):
-        env["PIPEGRAM_TORCH_THREADS"] = str(thread_share(len(gpus) * span))
+    share_cores(env, len(gpus) * span)
     return env
+
+
+def share_cores(env: MutableMapping[str, str], processes: int) -> None:
+    """Give each of `processes` model processes on this machine its share of the cores as torch threads, unless
+    PIPEGRAM_TORCH_THREADS already says how many."""
+    from workers.runner import thread_share
+
+    if not env.get("PIPEGRAM_TORCH_THREADS", "").strip("0"):
+        env["PIPEGRAM_TORCH_THREADS"] = str(thread_share(processes))
 
 
 def run_on_gpus(gpus: list[str], queues: str, loglevel: str) -> int:
