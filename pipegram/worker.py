@@ -15,6 +15,9 @@ import sys
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 
+# Celery's threads pool, with a cancel that hands running jobs back on scale-in (workers/handback.py).
+POOLS = {"prefork": "prefork", "threads": "workers.handback:ThreadPool"}
+
 
 @dataclass(frozen=True)
 class WorkerProcess:
@@ -127,8 +130,9 @@ def _batch_threads(queues: tuple[str, ...]) -> int:
 def _celery(queues: list[str], name: str, loglevel: str, pool: str, concurrency: int) -> None:
     from workers.tasks import app
 
+    app.conf.worker_pool = POOLS[pool]  # Celery's --pool takes only its own pools' names
     app.worker_main([
-        "worker", f"--pool={pool}", f"--concurrency={concurrency}", f"--queues={','.join(queues)}",
+        "worker", f"--concurrency={concurrency}", f"--queues={','.join(queues)}",
         f"--hostname={name}", f"--loglevel={loglevel}", "--without-gossip", "--without-mingle",
     ])
 

@@ -49,3 +49,11 @@ def whisper_tiny_en(models_cache: Path) -> Path:
     from pipegram.samples.whisper_tiny_en import ensure_whisper_tiny_en
 
     return ensure_whisper_tiny_en(models_cache)
+
+
+@pytest.fixture(scope="session")
+def slower_chat(models_cache: Path) -> Path:
+    """A random chat model that writes at a real model's pace (seconds per answer), built once."""
+    from pipegram.samples.chat_models import slower_chat_model
+
+    return slower_chat_model(models_cache, models_cache / "slower-chat")

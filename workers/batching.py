@@ -29,11 +29,15 @@ class Batcher:
         self.pending: queue.Queue[tuple[Any, Future[Any]]] = queue.Queue()
         threading.Thread(target=self._collect, name=f"batcher-{name}", daemon=True).start()
 
-    def run(self, item: Any, timeout: float | None = None) -> Any:
-        """This input's output, computed together with whatever else arrived in the same window."""
+    def submit(self, item: Any) -> Future[Any]:
+        """This input's output to come, computed together with whatever else arrives in the same window."""
         future: Future[Any] = Future()
         self.pending.put((item, future))
-        return future.result(timeout)
+        return future
+
+    def run(self, item: Any, timeout: float | None = None) -> Any:
+        """This input's output, computed together with whatever else arrived in the same window."""
+        return self.submit(item).result(timeout)
 
     def _collect(self) -> None:
         while True:

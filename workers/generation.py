@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from workers import handback
+
 log = logging.getLogger(__name__)
 ShowPartial = Callable[[str], None] | None
 SHOW_EVERY_S = 0.2  # decode a growing row at most this often (the chat sees it at most once a second anyway)
@@ -148,5 +150,6 @@ class RowDeadlines:
 
 
 def past(deadline: float | None) -> bool:
-    """True once a row's job has given up on it (its deadline, plus a moment so the job's own timeout decides)."""
-    return deadline is not None and time.monotonic() > deadline + OVERTIME_S
+    """True once a row's job has given up on it (its deadline, plus a moment so the job's own timeout decides), or
+    its process hands its jobs back (workers/handback.py)."""
+    return handback.handing_back() or (deadline is not None and time.monotonic() > deadline + OVERTIME_S)

@@ -23,7 +23,7 @@ from shared.ratelimit import SendRateLimiter
 from shared.settings import Settings
 from shared.store import as_text
 from shared.telegram import job_fields
-from workers import delivery, metrics, progress, texts
+from workers import delivery, handback, metrics, progress, texts
 from workers.batching import Batcher
 from workers.models import ModelSpec, load_pipeline, loaded_as, resolve_specs
 from workers.sender import TelegramSender
@@ -55,10 +55,12 @@ class Warm:
     def run(self, inputs: Any, deadline: float | None = None) -> Any:
         """The model's output for one job's inputs (joined with other jobs' when batching)."""
         if self.batcher is not None:
-            # The threads pool has no Celery time limits: the job stops waiting at its own deadline.
+            # The threads pool has no Celery time limits: the job stops waiting at its own deadline, or when
+            # its process hands its jobs back.
             try:
                 deadline = time.monotonic() + self.spec.time_limit if deadline is None else deadline
-                return self.batcher.run(inputs, max(0.0, deadline - time.monotonic()))
+                handback.check()
+                return handback.result(self.batcher.submit(inputs), max(0.0, deadline - time.monotonic()))
             except WaitedTooLong:
                 raise SoftTimeLimitExceeded() from None
         [output] = self.skill.forward(self.pipe, [inputs], self.spec)
@@ -149,7 +151,11 @@ def run_job(state: WorkerState, payload: Any) -> None:
     if (resumed := delivery.whole_reply(state.redis, job)) is not None:
         done = Answer(resumed, "answered")  # its model ran before; only sending the rest is left
     elif attempt <= MAX_ATTEMPTS:
-        done = answer(state, job, stream)
+        try:
+            done = answer(state, job, stream)
+        except handback.HandedBack:
+            hand_back(state, job, stream)
+            raise
     else:
         done = Answer(Reply(texts.for_language(job.language).GAVE_UP), "gave_up")
     if not deliver(state, job, done.reply, claim, stream.finish() if stream else None):
@@ -164,6 +170,15 @@ def run_job(state: WorkerState, payload: Any) -> None:
         log.warning("job %s: timing not recorded (%s)", job.job_id, exc)
     log.info("job %s skill=%s chat=%s %s in %.3f s (model %.3f s) after %.3f s queued", job.job_id, job.skill,
              job.chat_id, done.outcome, ran, done.model_s, waited, extra={**fields, "outcome": done.outcome})
+
+
+def hand_back(state: WorkerState, job: Job, stream: AnswerStream | None) -> None:
+    """The process stops before the model finished: leave the job as it was, for the worker that redoes it."""
+    state.redis.decr(attempts_key(job.job_id))  # the worker stopped, not the job failed: not an attempt
+    if stream and (shown := stream.finish()) is not None:  # a group's half-written answer: the redo writes anew
+        state.sender.delete_status(job.chat_id, shown, wait=True)
+    log.info("job %s skill=%s chat=%s handed back: this worker is stopping", job.job_id, job.skill, job.chat_id,
+             extra=job_fields(job.job_id, job.skill, job.chat_id))
 
 
 def tell_timed_out(settings: Settings, payload: Any) -> None:
@@ -245,6 +260,8 @@ def answer(state: WorkerState, job: Job, stream: AnswerStream | None = None) -> 
             output = warm.run(inputs, deadline)
             model_s = time.perf_counter() - began
             return Answer(warm.skill.postprocess(output, job, ctx), "answered", model_s)
+    except handback.HandedBack:
+        raise
     except BadInput as exc:
         return Answer(Reply(str(exc)), "bad_input")
     except (SoftTimeLimitExceeded, TimeoutError):

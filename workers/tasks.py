@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from celery import Celery, Task
-from celery.exceptions import TimeLimitExceeded
+from celery.exceptions import Reject, TimeLimitExceeded
 from celery.signals import celeryd_init, task_failure, worker_init, worker_process_init, worker_process_shutdown
 
 from shared import store
@@ -21,14 +21,13 @@ from shared.celery_app import get_app, shown_in_events
 from shared.settings import ConfigError, get_settings
 from shared.skills import SKILL_QUEUES, task_name
 from shared.telegram import configure_logging
-from workers import leases, metrics, runner, warmgate
+from workers import handback, leases, metrics, runner, warmgate
 from workers.models import resolve_specs
 from workers.presence import announce
 
 log = logging.getLogger(__name__)
 
 HARD_LIMIT_GRACE_S = 30
-# Queues served by a threads-pool worker that batches jobs into shared model calls (workers/batching.py).
 # Queues always served by a threads-pool worker that batches jobs into shared model calls (workers/batching.py);
 # `text` joins them while chat batches (batched_queues).
 ALWAYS_BATCHED = ("embed", "vision")
@@ -72,6 +71,8 @@ def _register(app: Celery, skill: str, soft_limit: int) -> None:
             raise RuntimeError("worker child started without its models")
         try:
             runner.run_job(_state, payload)
+        except handback.HandedBack:
+            raise Reject("this worker is stopping", requeue=True) from None  # to its queue now, not after a lease
         except runner.DeliveryFailed as exc:
             log.warning("%s; retrying", exc)
             # The retry is a new message: it must not show the job's text in task events either.
@@ -125,7 +126,7 @@ def _skills_served() -> list[str]:
 def _warm_up_threads_worker(sender: Any = None, **_: Any) -> None:
     """Threads pool (batched queues): there are no child processes, so models load here, batching on."""
     global _state
-    if "thread" in getattr(getattr(sender, "pool_cls", None), "__module__", ""):
+    if getattr(sender, "pool_cls", None) is handback.ThreadPool:
         _state = runner.start(get_settings(), _skills_served(), batching=True)
         announce(_state.redis, _node[0], {name: warm.loaded for name, warm in _state.skills.items()})
         warmgate.mark_warm()

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 import redis
 
-from pipegram.samples.chat_models import slower_chat_model
 from shared.keys import history_key
 from tests.browser import chromium, send
 from tests.e2e.conftest import Stack, stack_on_own_redis
@@ -29,10 +28,9 @@ GROUP = -7300
 
 
 @pytest.fixture(scope="module")
-def streaming(emulator_url: str, log_dir: Path, models_cache: Path) -> Iterator[Stack]:
+def streaming(emulator_url: str, log_dir: Path, models_cache: Path, slower_chat: Path) -> Iterator[Stack]:
     """Answers of 400 tokens from a model slow enough to watch them grow (seconds, like a real one)."""
-    model = slower_chat_model(models_cache, log_dir / "slower-chat")
-    with stack_on_own_redis("stream", STREAM_TOKEN, f'[chat]\nmodel = "{model}"\n'
+    with stack_on_own_redis("stream", STREAM_TOKEN, f'[chat]\nmodel = "{slower_chat}"\n'
                             "[chat.generate]\nmax_new_tokens = 400\nmin_new_tokens = 400\n",
                             emulator_url, log_dir, models_cache, queues=("text",)) as stack:
         yield stack
