@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from celery import Celery, Task
+from celery.concurrency.thread import TaskPool as ThreadTaskPool
 from celery.exceptions import Reject, TimeLimitExceeded
 from celery.signals import celeryd_init, task_failure, worker_init, worker_process_init, worker_process_shutdown
 
@@ -126,7 +127,8 @@ def _skills_served() -> list[str]:
 def _warm_up_threads_worker(sender: Any = None, **_: Any) -> None:
     """Threads pool (batched queues): there are no child processes, so models load here, batching on."""
     global _state
-    if getattr(sender, "pool_cls", None) is handback.ThreadPool:
+    pool = getattr(sender, "pool_cls", None)
+    if isinstance(pool, type) and issubclass(pool, ThreadTaskPool):
         _state = runner.start(get_settings(), _skills_served(), batching=True)
         announce(_state.redis, _node[0], {name: warm.loaded for name, warm in _state.skills.items()})
         warmgate.mark_warm()
