@@ -20,6 +20,7 @@ from aiohttp.abc import AbstractAccessLogger
 from emulator import LOCAL_TOKEN, botapi, control, media
 from emulator.state import (
     BotState,
+    CallRecord,
     Registry,
     StoredFile,
     call_items,
@@ -124,11 +125,11 @@ async def bot_api(request: web.Request) -> web.Response:
         if failure:
             raise failure
         if name == "getUpdates":
-            result = await _long_poll(request.app, token, params)
-        else:
-            result = handler(bot, params, files)
+            return _ok(await _long_poll(request.app, token, params, record_call(bot, name, logged)))
+        result = handler(bot, params, files)
     except ApiError as exc:
-        record_call(registry.bot(token), name, logged, exc)
+        if name != "getUpdates" or failure:
+            record_call(registry.bot(token), name, logged, exc)
         raise
     record_call(registry.bot(token), name, logged)
     if name == "setWebhook":
@@ -136,8 +137,17 @@ async def bot_api(request: web.Request) -> web.Response:
     return _ok(result)
 
 
-async def _long_poll(app: web.Application, token: str, params: dict) -> list:
-    """getUpdates that holds the request until an update arrives or timeout passes."""
+async def _long_poll(app: web.Application, token: str, params: dict, call: CallRecord) -> list:
+    """getUpdates that holds the request until an update arrives or timeout passes. Its call is recorded on
+    arrival (not after a poll held for up to 30 s: that the bot polls is known now), and marked if it fails."""
+    try:
+        return await _poll(app, token, params)
+    except ApiError as exc:
+        call.ok, call.error_code, call.description = False, exc.code, exc.description
+        raise
+
+
+async def _poll(app: web.Application, token: str, params: dict) -> list:
     registry, notifier = app[REGISTRY], app[NOTIFIERS][token]
     result = botapi.get_updates(registry.bot(token), params, {})
     try:

@@ -347,11 +347,13 @@ def take_failure(bot: BotState, method: str, params: dict | None = None) -> ApiE
     return None
 
 
-def record_call(bot: BotState, method: str, params: dict, error: ApiError | None = None) -> None:
+def record_call(bot: BotState, method: str, params: dict, error: ApiError | None = None) -> CallRecord:
     """Log a Bot API call; tests use this to check retries and chat actions."""
-    bot.calls.append(CallRecord(method, params, time.time(), error is None,
-                                error.code if error else None, error.description if error else None))
+    call = CallRecord(method, params, time.time(), error is None, error.code if error else None,
+                      error.description if error else None)
+    bot.calls.append(call)
     bot.changed()
+    return call
 
 
 def call_items(bot: BotState, method: str | None, since: float | None) -> list[CallRecord]:
