@@ -7,11 +7,9 @@ import time
 import redis.asyncio as aioredis
 
 from bot import texts
-from shared.keys import cancelled_key, user_rate_key, waiting_key
+from shared.keys import WAITING_TTL_S, cancelled_key, user_rate_key, waiting_key
 from shared.settings import Settings
 from shared.store import as_text
-
-WAITING_TTL_S = 24 * 3600
 
 
 async def refusal(r: aioredis.Redis, user_id: int, settings: Settings, language: str | None = None) -> str | None:

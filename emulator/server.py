@@ -144,6 +144,7 @@ async def _long_poll(app: web.Application, token: str, params: dict, call: CallR
         return await _poll(app, token, params)
     except ApiError as exc:
         call.ok, call.error_code, call.description = False, exc.code, exc.description
+        app[REGISTRY].bot(token).changed()
         raise
 
 

@@ -41,7 +41,8 @@ def transport_options(settings: Settings) -> dict[str, Any]:
 
 def soft_shutdown_s(settings: Settings) -> float:
     """How long a SIGTERMed worker lets its running job finish before handing it back."""
-    return max(0.5, settings.pipegram_shutdown_grace_s - HANDBACK_S)
+    # At least kombu's 1 s BRPOP, so the stopping worker's last fetch ends before the jobs go back.
+    return max(1.5, settings.pipegram_shutdown_grace_s - HANDBACK_S)
 
 
 def make_celery(settings: Settings | str) -> Celery:

@@ -54,6 +54,9 @@ def message_vectors_key(chat_id: int) -> str:
     return f"{PREFIX}:vectors:{chat_id}"
 
 
+WAITING_TTL_S = 24 * 3600  # a user's waiting set (and a cancel mark) outlives any job's wait
+
+
 def waiting_key(user_id: int) -> str:
     """Ids of a user's jobs that are queued and not yet started (set); /cancel and the waiting cap use it."""
     return f"{PREFIX}:waiting:{user_id}"

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from tests.e2e.conftest import Stack, start_stack
@@ -132,3 +133,10 @@ def job_seconds(log: str, chat: int) -> float:
     found = re.search(rf"chat={chat} answered in ([\d.]+) s", log)
     assert found, f"no answer logged for chat {chat}"
     return float(found.group(1))
+
+
+def started_at(log: str, chat: int, attempt: int) -> float:
+    """When (epoch seconds) a worker's log shows that attempt of the chat's job starting."""
+    found = re.search(rf"^(\S+ \S+) INFO .* chat={chat} started \(attempt {attempt}\)", log, re.MULTILINE)
+    assert found, f"no attempt {attempt} logged for chat {chat}"
+    return datetime.strptime(found.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()

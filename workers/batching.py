@@ -36,7 +36,7 @@ class Batcher:
         return future
 
     def run(self, item: Any, timeout: float | None = None) -> Any:
-        """This input's output, computed together with whatever else arrived in the same window."""
+        """submit, then wait: for callers that cannot be handed back (the bench, tests)."""
         return self.submit(item).result(timeout)
 
     def _collect(self) -> None:

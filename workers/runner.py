@@ -18,7 +18,7 @@ from telegram.error import NetworkError, RetryAfter, TelegramError
 from shared import jobstats, store
 from shared.celery_app import REDELIVERY_WINDOW_S
 from shared.jobs import BadJob, Job
-from shared.keys import attempts_key, cancelled_key, reply_claim_key, waiting_key
+from shared.keys import WAITING_TTL_S, attempts_key, cancelled_key, reply_claim_key, waiting_key
 from shared.ratelimit import SendRateLimiter
 from shared.settings import Settings
 from shared.store import as_text
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 CLAIM_SENDING_TTL_S = 600
 MAX_ATTEMPTS = 3
+HAND_BACK_WAIT_S = 1.0  # a hand-back's Telegram calls: the grace leaves seconds for handing back and exiting
 PROGRESS_EDIT_S = 2.0  # at most one progress edit of a status message this often (Telegram rate-limits edits)
 
 
@@ -59,8 +60,9 @@ class Warm:
             # its process hands its jobs back.
             try:
                 deadline = time.monotonic() + self.spec.time_limit if deadline is None else deadline
-                handback.check()
-                return handback.result(self.batcher.submit(inputs), max(0.0, deadline - time.monotonic()))
+                handback.raise_if_handing_back()
+                return handback.result_unless_handed_back(self.batcher.submit(inputs),
+                                                          max(0.0, deadline - time.monotonic()))
             except WaitedTooLong:
                 raise SoftTimeLimitExceeded() from None
         [output] = self.skill.forward(self.pipe, [inputs], self.spec)
@@ -173,10 +175,18 @@ def run_job(state: WorkerState, payload: Any) -> None:
 
 
 def hand_back(state: WorkerState, job: Job, stream: AnswerStream | None) -> None:
-    """The process stops before the model finished: leave the job as it was, for the worker that redoes it."""
-    state.redis.decr(attempts_key(job.job_id))  # the worker stopped, not the job failed: not an attempt
-    if stream and (shown := stream.finish()) is not None:  # a group's half-written answer: the redo writes anew
-        state.sender.delete_status(job.chat_id, shown, wait=True)
+    """The process stops before the model finished: leave the job as it was, for the worker that redoes it.
+    Best effort and quick: the job goes back to its queue whatever happens here."""
+    try:
+        with state.redis.pipeline() as tx:
+            tx.decr(attempts_key(job.job_id))  # the worker stopped, not the job failed: not an attempt
+            tx.sadd(waiting_key(job.user_id), job.job_id)  # waiting again: /cancel and the cap see it
+            tx.expire(waiting_key(job.user_id), WAITING_TTL_S)
+            tx.execute()
+        if stream and (shown := stream.finish(HAND_BACK_WAIT_S)) is not None:  # a group's half-written answer
+            state.sender.delete_status(job.chat_id, shown, wait=True, timeout=HAND_BACK_WAIT_S)
+    except Exception as exc:
+        log.warning("job %s: handing back left something behind (%s)", job.job_id, exc)
     log.info("job %s skill=%s chat=%s handed back: this worker is stopping", job.job_id, job.skill, job.chat_id,
              extra=job_fields(job.job_id, job.skill, job.chat_id))
 
@@ -260,7 +270,7 @@ def answer(state: WorkerState, job: Job, stream: AnswerStream | None = None) -> 
             output = warm.run(inputs, deadline)
             model_s = time.perf_counter() - began
             return Answer(warm.skill.postprocess(output, job, ctx), "answered", model_s)
-    except handback.HandedBack:
+    except handback.HandedBack:  # not a failure: the broad except below would tell the user it failed
         raise
     except BadInput as exc:
         return Answer(Reply(str(exc)), "bad_input")

@@ -207,14 +207,14 @@ class TelegramSender:
         self._in_background(self._with_retry(chat_id, lambda: self.bot.edit_message_text(text, chat_id, message_id)),
                             "status edit")
 
-    def delete_status(self, chat_id: int, message_id: int, wait: bool = False) -> None:
+    def delete_status(self, chat_id: int, message_id: int, wait: bool = False, timeout: float = 30) -> None:
         """Delete a status message, without waiting unless asked (a failure is logged either way)."""
         removal = _counted(self.bot.delete_message(chat_id, message_id))
         if not wait:
             self._in_background(removal, "status removal")
             return
         try:
-            self.call(removal, timeout=30)
+            self.call(removal, timeout=timeout)
         except TelegramError as exc:
             log.info("status removal failed: %s", exc)
 

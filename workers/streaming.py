@@ -85,14 +85,14 @@ class AnswerStream:
             self.started = True
             self.on_start()
 
-    def finish(self) -> int | None:
+    def finish(self, wait_s: float = FINISH_WAIT_S) -> int | None:
         """Stop updating and wait for the update in flight; in a group, the message to finish as the answer."""
         with self.lock:
             self.stopped = True
             in_flight = self.in_flight
         if in_flight is not None:
             try:
-                in_flight.result(FINISH_WAIT_S)
+                in_flight.result(wait_s)
             except Exception as exc:  # the final answer goes out whatever happened to a preview
                 log.info("chat %s: last streaming update failed (%s)", self.chat_id, exc)
         return self.message_id

@@ -14,7 +14,7 @@ from typing import Any
 
 from celery import Celery, Task
 from celery.concurrency.thread import TaskPool as ThreadTaskPool
-from celery.exceptions import Reject, TimeLimitExceeded
+from celery.exceptions import Terminated, TimeLimitExceeded
 from celery.signals import celeryd_init, task_failure, worker_init, worker_process_init, worker_process_shutdown
 
 from shared import store
@@ -66,14 +66,16 @@ def _register(app: Celery, skill: str, soft_limit: int) -> None:
     hard_limit = soft_limit + HARD_LIMIT_GRACE_S  # no upper bound: the worker renews a long job's lease
 
     @app.task(name=task_name(skill), soft_time_limit=soft_limit, time_limit=hard_limit, bind=True,
-              max_retries=DELIVERY_RETRIES)
+              max_retries=DELIVERY_RETRIES, throws=(Terminated,))
     def serve(task: Task, payload: Any) -> None:
         if _state is None:
             raise RuntimeError("worker child started without its models")
         try:
             runner.run_job(_state, payload)
         except handback.HandedBack:
-            raise Reject("this worker is stopping", requeue=True) from None  # to its queue now, not after a lease
+            # Left unacknowledged (Celery acks or rejects any other failure): the closing connection puts it back at
+            # the head of its queue, where a rejected job would go to the back.
+            raise Terminated("this worker is stopping; the job goes back to its queue") from None
         except runner.DeliveryFailed as exc:
             log.warning("%s; retrying", exc)
             # The retry is a new message: it must not show the job's text in task events either.

@@ -5,12 +5,11 @@ from __future__ import annotations
 import random
 import re
 import time
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from tests.fleet import Fleet, answers, job_seconds, kill_machine, one_reply, orphaned_status, text_fleet
+from tests.fleet import Fleet, answers, job_seconds, kill_machine, one_reply, orphaned_status, started_at, text_fleet
 from tests.processes import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -33,9 +32,7 @@ def done(fleet: Fleet, chat: int) -> bool:
 
 def redo_started(fleet: Fleet, chat: int) -> float:
     """When (epoch seconds) the second attempt of the chat's job started, from its worker's log line."""
-    found = re.search(rf"^(\S+ \S+) INFO .* chat={chat} started \(attempt 2\)", fleet.everyone_log(), re.MULTILINE)
-    assert found, f"no second attempt logged for chat {chat}"
-    return datetime.strptime(found.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
+    return started_at(fleet.everyone_log(), chat, 2)
 
 
 @pytest.mark.timeout(900)

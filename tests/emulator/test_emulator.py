@@ -275,16 +275,21 @@ def test_raw_http_encodings_and_error_shapes(emu: EmulatorThread, token: str, cl
         client.download("no-such-file")
 
 
-def test_a_newer_long_poll_ends_the_older_one_with_conflict(emu: EmulatorThread, token: str) -> None:
+def test_a_newer_long_poll_ends_the_older_one_with_conflict(emu: EmulatorThread, token: str,
+                                                             client: EmulatorClient) -> None:
     async def scenario(bot: telegram.Bot) -> None:
         older = asyncio.create_task(bot.get_updates(timeout=5))
         await asyncio.sleep(0.2)
+        # Recorded when it arrived, while its long poll is still held (tests wait on it for "the bot polls").
+        assert [call["ok"] for call in client.calls("getUpdates")] == [True]
         async with make_bot(emu.url, token) as second_instance:  # PTB allows one poll per Bot
             newer = asyncio.create_task(second_instance.get_updates(timeout=1))
             with pytest.raises(Conflict, match="terminated by other getUpdates"):
                 await asyncio.wait_for(older, 3)
             assert await newer == ()
     with_bot(emu, token, scenario)
+    first, second = client.calls("getUpdates")
+    assert (first["ok"], first["error_code"], second["ok"]) == (False, 409, True)
 
 
 def test_message_drafts_follow_telegrams_rules_and_a_message_replaces_them(emu: EmulatorThread, token: str,
