@@ -104,8 +104,8 @@ def first_text(item: dict) -> str:
 
 
 def answers(stack: Stack, chat: int) -> list[dict]:
-    """What the bot sent to a chat apart from its "queued" status messages."""
-    return [item for item in stack.client.sent(chat) if not first_text(item).startswith("⏳")]
+    """What the chat shows of the bot's messages apart from its "queued" status messages (none it deleted)."""
+    return [item for item in stack.client.sent(chat) if not first_text(item).startswith("⏳") and not item["deleted"]]
 
 
 def orphaned_status(stack: Stack, chat: int) -> list[dict]:

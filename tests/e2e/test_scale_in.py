@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fleet import Fleet, one_reply, orphaned_status, started_at, text_fleet, wait_for_answer
+from tests.fleet import Fleet, answers, one_reply, orphaned_status, started_at, text_fleet, wait_for_answer
 from tests.processes import Process, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -21,9 +21,10 @@ GRACE_S = 8  # the soft shutdown gets 3 s of it; the rest is for handing back an
 ENV = {"PIPEGRAM_SHUTDOWN_GRACE_S": str(GRACE_S), "PIPEGRAM_STATUS_AFTER_S": "0", "PIPEGRAM_LEASE_S": "120",
        "PIPEGRAM_LEASE_RENEW_S": "5"}
 REDONE_WITHIN_S = 10
-# Chat answers of 500 tokens from the slower model (about 9 s) take far longer than the grace; summaries take about a
-# second. Text runs on the node's batched (threads-pool) process, as by default.
-LONG_CHAT = 'base = "tiny"\n[chat]\nmodel = "{model}"\n[chat.generate]\nmax_new_tokens = 500\nmin_new_tokens = 500\n'
+GROUP = -9801
+# Chat answers of 800 tokens from the slower model (about 15 s) take far longer than the grace; summaries take about
+# a second. Text runs on the node's batched (threads-pool) process, as by default.
+LONG_CHAT = 'base = "tiny"\n[chat]\nmodel = "{model}"\n[chat.generate]\nmax_new_tokens = 800\nmin_new_tokens = 800\n'
 
 
 def stop_within_grace(worker: Process, began: float | None = None) -> float:
@@ -40,26 +41,34 @@ def stop_within_grace(worker: Process, began: float | None = None) -> float:
 
 @dataclass
 class Stopped:
-    """A long answer whose worker was SIGTERMed 0.5 s into it."""
+    """A long answer whose worker was SIGTERMed while writing it."""
 
     asked: int  # the question's message id
     worker: Process
     took: float  # SIGTERM to exit, seconds
     exited: float  # epoch seconds
+    shown: list[int]  # the messages showing the answer when the SIGTERM went (in a group)
 
 
 def sigterm_mid_long_answer(fleet: Fleet, chat: int, meanwhile: Callable[[], None] = lambda: None) -> Stopped:
-    """Ask for a long answer, SIGTERM its worker 0.5 s in, run `meanwhile`, and wait for that worker to exit."""
-    asked = fleet.stack.client.send_text("tell me a very long story", user_id=chat)["message_id"]
+    """Ask for a long answer, SIGTERM its worker 0.5 s in (in a group, once the answer shows), run `meanwhile`, and
+    wait for that worker to exit."""
+    question = "tell me a very long story"
+    if chat < 0:
+        question = f"@{fleet.stack.client.state()['bot']['username']} {question}"
+    asked = fleet.stack.client.send_text(question, chat_id=chat, user_id=abs(chat))["message_id"]
     wait_until(lambda: fleet.holder(chat, 1), "the long job starting", 60)
     worker = fleet.holder(chat, 1)
     assert worker is not None
     time.sleep(0.5)
+    if chat < 0:
+        wait_until(lambda: answers(fleet.stack, chat), "the answer showing in the group", 30)
+    shown = [item["message"]["message_id"] for item in answers(fleet.stack, chat)]
     began = time.monotonic()
     worker.popen.send_signal(signal.SIGTERM)
     meanwhile()
     took = stop_within_grace(worker, began)
-    return Stopped(asked, worker, took, time.time())
+    return Stopped(asked, worker, took, time.time(), shown)
 
 
 def two_warm_workers(fleet: Fleet) -> None:
@@ -73,24 +82,27 @@ def test_sigterm_mid_job_hands_a_long_job_to_another_worker_and_finishes_a_short
     with text_fleet("scalein", "777002:scalein-token", emulator_url, log_dir, models_cache, ENV,
                     models=LONG_CHAT.format(model=slower_chat)) as fleet:
         two_warm_workers(fleet)
-        # A job far longer than the grace: handed back when the soft phase ends, redone elsewhere at once.
+        # A job far longer than the grace, in a group where its answer shows as it is written: handed back when the
+        # soft phase ends (the half-written message deleted), redone elsewhere at once.
         asked: dict[int, int] = {}
 
         def ask_meanwhile() -> None:
             asked[9802] = fleet.stack.client.send_text("/summarize this arrives while the worker stops",
                                                        user_id=9802)["message_id"]
 
-        stopped = sigterm_mid_long_answer(fleet, 9801, ask_meanwhile)
-        asked[9801] = stopped.asked
-        assert "chat=9801 answered" not in stopped.worker.log()
+        stopped = sigterm_mid_long_answer(fleet, GROUP, ask_meanwhile)
+        asked[GROUP] = stopped.asked
+        assert f"chat={GROUP} answered" not in stopped.worker.log()
+        deleted = {item["message"]["message_id"] for item in fleet.stack.client.sent(GROUP) if item["deleted"]}
+        assert stopped.shown and set(stopped.shown) <= deleted, "the half-written answer is still in the group"
         [other] = fleet.live()
         wait_for_answer(fleet.stack, 9802, 120)
-        wait_for_answer(fleet.stack, 9801, 300)
+        wait_until(lambda: f"chat={GROUP} answered" in other.log(), "the redone answer", 300)
         assert "chat=9802 started" not in stopped.worker.log(), "the stopping worker took a new job"
-        assert "chat=9801 handed back" in stopped.worker.log()
+        assert f"chat={GROUP} handed back" in stopped.worker.log()
         # Redone as its first attempt (a hand-back is not counted against the job), at once, not by its lease.
-        assert started_at(other.log(), 9801, 1) - stopped.exited < REDONE_WITHIN_S
-        assert stopped.worker.log().count("chat=9801 started") == 1, "the stopping worker took its job back"
+        assert started_at(other.log(), GROUP, 1) - stopped.exited < REDONE_WITHIN_S
+        assert stopped.worker.log().count(f"chat={GROUP} started") == 1, "the stopping worker took its job back"
 
         # A short job: finished within the soft phase (or, if that raced, redone), answered once either way.
         two_warm_workers(fleet)
