@@ -24,9 +24,10 @@ def tls_url(log_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
                     str(cert), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
                    check=True, capture_output=True)
     port = free_port()
-    proc = start("redis-tls", ["redis-server", "--port", "0", "--tls-port", str(port), "--tls-cert-file", str(cert),
-                               "--tls-key-file", str(key), "--tls-ca-cert-file", str(cert), "--tls-auth-clients", "no",
-                               "--save", "", "--dir", str(certs)], log_dir)
+    proc = start("redis-tls", ["redis-server", "--port", "0", "--bind", "127.0.0.1", "--tls-port", str(port),
+                               "--tls-cert-file", str(cert), "--tls-key-file", str(key),
+                               "--tls-ca-cert-file", str(cert), "--tls-auth-clients", "no", "--save", "",
+                               "--dir", str(certs)], log_dir)
     url = f"rediss://127.0.0.1:{port}/0?ssl_cert_reqs=required&ssl_ca_certs={cert}"
     wait_until(lambda: redis_answers(url), "redis-server answering over TLS", 20, proc)
     yield url
