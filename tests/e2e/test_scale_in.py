@@ -22,9 +22,11 @@ ENV = {"PIPEGRAM_SHUTDOWN_GRACE_S": str(GRACE_S), "PIPEGRAM_STATUS_AFTER_S": "0"
        "PIPEGRAM_LEASE_RENEW_S": "5"}
 REDONE_WITHIN_S = 10
 GROUP = -9801
-# Chat answers of 800 tokens from the slower model (about 15 s) take far longer than the grace; summaries take about
-# a second. Text runs on the node's batched (threads-pool) process, as by default.
-LONG_CHAT = 'base = "tiny"\n[chat]\nmodel = "{model}"\n[chat.generate]\nmax_new_tokens = 800\nmin_new_tokens = 800\n'
+# Long chat answers from the slower model (about 1 s per 100 tokens on an idle machine) run past the grace: 2,400
+# tokens where the SIGTERM waits for the answer to show in a group (its first edit can take 6 s), 800 where it goes
+# 0.5 s in. Summaries take about a second. Text runs on the node's batched (threads-pool) process, as by default.
+LONG_CHAT = ('base = "tiny"\n[chat]\nmodel = "{model}"\n'
+             '[chat.generate]\nmax_new_tokens = {tokens}\nmin_new_tokens = {tokens}\n')
 
 
 def stop_within_grace(worker: Process, began: float | None = None) -> float:
@@ -80,7 +82,7 @@ def two_warm_workers(fleet: Fleet) -> None:
 def test_sigterm_mid_job_hands_a_long_job_to_another_worker_and_finishes_a_short_one(
         emulator_url: str, log_dir: Path, models_cache: Path, slower_chat: Path) -> None:
     with text_fleet("scalein", "777002:scalein-token", emulator_url, log_dir, models_cache, ENV,
-                    models=LONG_CHAT.format(model=slower_chat)) as fleet:
+                    models=LONG_CHAT.format(model=slower_chat, tokens=2400)) as fleet:
         two_warm_workers(fleet)
         # A job far longer than the grace, in a group where its answer shows as it is written: handed back when the
         # soft phase ends (the half-written message deleted), redone elsewhere at once.
@@ -128,7 +130,7 @@ def test_sigterm_mid_job_hands_a_long_job_to_another_worker_and_finishes_a_short
 def test_a_prefork_process_sigtermed_mid_job_hands_it_back_too(
         emulator_url: str, log_dir: Path, models_cache: Path, slower_chat: Path) -> None:
     """Chat on the prefork process (`[chat] batch_size = 1`, as speech always is): Celery stops the pool child."""
-    models = LONG_CHAT.format(model=slower_chat).replace("[chat]\n", "[chat]\nbatch_size = 1\n")
+    models = LONG_CHAT.format(model=slower_chat, tokens=800).replace("[chat]\n", "[chat]\nbatch_size = 1\n")
     with text_fleet("scalein-prefork", "777003:scalein-prefork-token", emulator_url, log_dir, models_cache, ENV,
                     models=models) as fleet:
         two_warm_workers(fleet)
