@@ -20,7 +20,6 @@ from aiohttp.abc import AbstractAccessLogger
 from emulator import LOCAL_TOKEN, botapi, control, media
 from emulator.state import (
     BotState,
-    CallRecord,
     Registry,
     StoredFile,
     call_items,
@@ -120,35 +119,29 @@ async def bot_api(request: web.Request) -> web.Response:
     name, handler = entry
     params, files = await _read_params(request)
     logged = {**params, **{key: upload.describe() for key, upload in files.items()}}
+    # A long poll is recorded on arrival, not after being held for up to 30 s: that the bot polls is known now.
+    polled = record_call(bot, name, logged) if name == "getUpdates" else None
     try:
         failure = take_failure(bot, name, params)
         if failure:
             raise failure
-        if name == "getUpdates":
-            return _ok(await _long_poll(request.app, token, params, record_call(bot, name, logged)))
-        result = handler(bot, params, files)
+        result = await _long_poll(request.app, token, params) if polled else handler(bot, params, files)
     except ApiError as exc:
-        if name != "getUpdates" or failure:
+        if polled:
+            polled.ok, polled.error_code, polled.description = False, exc.code, exc.description
+            bot.changed()
+        else:
             record_call(registry.bot(token), name, logged, exc)
         raise
-    record_call(registry.bot(token), name, logged)
+    if not polled:
+        record_call(registry.bot(token), name, logged)
     if name == "setWebhook":
         request.app[DELIVERY].ensure(token)
     return _ok(result)
 
 
-async def _long_poll(app: web.Application, token: str, params: dict, call: CallRecord) -> list:
-    """getUpdates that holds the request until an update arrives or timeout passes. Its call is recorded on
-    arrival (not after a poll held for up to 30 s: that the bot polls is known now), and marked if it fails."""
-    try:
-        return await _poll(app, token, params)
-    except ApiError as exc:
-        call.ok, call.error_code, call.description = False, exc.code, exc.description
-        app[REGISTRY].bot(token).changed()
-        raise
-
-
-async def _poll(app: web.Application, token: str, params: dict) -> list:
+async def _long_poll(app: web.Application, token: str, params: dict) -> list:
+    """getUpdates that holds the request until an update arrives or timeout passes."""
     registry, notifier = app[REGISTRY], app[NOTIFIERS][token]
     result = botapi.get_updates(registry.bot(token), params, {})
     try:
